@@ -1,0 +1,36 @@
+# socialwh — the two commands of the README are `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export SOCIALWH_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: demo test ui bench lint venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@if [ -z "$$(ls -A "$(SOCIALWH_DATA_DIR)/landing" 2>/dev/null)" ]; then \
+		echo "Landing folder empty: generating demo exports in $(SOCIALWH_DATA_DIR)/landing"; \
+		$(BIN)/socialwh demo-data --out "$(SOCIALWH_DATA_DIR)/landing"; \
+	fi
+	$(BIN)/socialwh run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+ui: $(STAMP)
+	$(BIN)/socialwh ui
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(if $(SIZE),--size $(SIZE),)
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipelines data_checks tests bench
+	$(BIN)/ruff format --check pipelines data_checks tests bench
