@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export SOCIALWH_DATA_DIR ?= $(CURDIR)/data
+DATA_DIR := $(or $(SOCIALWH_DATA_DIR),data)
 
 .PHONY: demo test ui bench lint venv
 
@@ -16,9 +16,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	@if [ -z "$$(ls -A "$(SOCIALWH_DATA_DIR)/landing" 2>/dev/null)" ]; then \
-		echo "Landing folder empty: generating demo exports in $(SOCIALWH_DATA_DIR)/landing"; \
-		$(BIN)/socialwh demo-data --out "$(SOCIALWH_DATA_DIR)/landing"; \
+	@if [ -z "$$(ls -A "$(DATA_DIR)/landing" 2>/dev/null)" ]; then \
+		echo "Landing folder empty: generating demo exports in $(DATA_DIR)/landing"; \
+		$(BIN)/socialwh demo-data --out "$(DATA_DIR)/landing"; \
 	fi
 	$(BIN)/socialwh run
 

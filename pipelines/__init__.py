@@ -1,0 +1,1 @@
+"""socialwh: social-media exports into a DuckDB warehouse, orchestrated by Dagster and dbt."""

@@ -1,0 +1,1 @@
+"""Ingestion: detect each landed file's kind from its header and load it into `raw`."""

@@ -1,0 +1,40 @@
+"""Header matching: exports arrive in English, French or a mix, with varying case/accents."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+# canonical column -> (English header names, French header names)
+Aliases = Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def normalize(name: str) -> str:
+    """Lower-case, accent-free, single-spaced form used to compare header names."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("\ufeff", ""))
+    no_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", no_accents.replace("’", "'")).strip().lower()
+
+
+def match_columns(headers: Iterable[str], aliases: Aliases) -> tuple[dict[str, str], str]:
+    """Map canonical names to the file's actual header names, and tell the file's language.
+
+    The language is en, fr or mixed, judged only from headers that exist in one
+    language (a shared word such as "Impressions" says nothing).
+    """
+    by_norm = {normalize(h): h for h in headers}
+    found: dict[str, str] = {}
+    langs: set[str] = set()
+    for canonical, (en, fr) in aliases.items():
+        en_norm, fr_norm = {normalize(n) for n in en}, {normalize(n) for n in fr}
+        for norm in [*map(normalize, en), *map(normalize, fr)]:
+            if norm in by_norm:
+                found[canonical] = by_norm[norm]
+                if norm in en_norm and norm not in fr_norm:
+                    langs.add("en")
+                elif norm in fr_norm and norm not in en_norm:
+                    langs.add("fr")
+                break
+    language = "mixed" if len(langs) > 1 else (next(iter(langs)) if langs else "en")
+    return found, language

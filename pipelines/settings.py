@@ -1,0 +1,83 @@
+"""Where everything lives, read from the environment at the moment it is needed.
+
+Paths are resolved on each call (not at import) so that one process — a test
+session, the Dagster daemon — can serve several data dirs over its lifetime.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_TIMEZONE = "America/Toronto"
+SECTORS = ("pharmacy", "clinic", "pharma", "other")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+
+@dataclass(frozen=True)
+class Paths:
+    data_dir: Path
+
+    @property
+    def landing(self) -> Path:
+        return self.data_dir / "landing"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.data_dir / "quarantine"
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.data_dir / "warehouse"
+
+    @property
+    def warehouse(self) -> Path:
+        """The published file analysts open; only the publish step replaces it."""
+        return self.warehouse_dir / "social.duckdb"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.data_dir / "build"
+
+    @property
+    def build_db(self) -> Path:
+        """The pipeline's own database: raw, ops, dbt models. Never opened by analysts."""
+        return self.build_dir / "social.duckdb"
+
+    @property
+    def dbt_target(self) -> Path:
+        return self.build_dir / "dbt_target"
+
+    @property
+    def dbt_logs(self) -> Path:
+        return self.build_dir / "dbt_logs"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.data_dir / "dagster_home"
+
+    @property
+    def clients_csv(self) -> Path:
+        override = os.environ.get("SOCIALWH_CLIENTS")
+        return Path(override).resolve() if override else self.data_dir / "clients.csv"
+
+    def ensure(self) -> Paths:
+        for d in (self.landing, self.quarantine, self.warehouse_dir, self.build_dir,
+                  self.dagster_home):
+            d.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def paths() -> Paths:
+    return Paths(Path(os.environ.get("SOCIALWH_DATA_DIR", "data")).resolve())
+
+
+def export_dbt_environment(p: Paths | None = None) -> None:
+    """dbt reads its database path and log folder from the environment (profiles.yml)."""
+    p = p or paths()
+    os.environ["SOCIALWH_BUILD_DB"] = str(p.build_db)
+    os.environ["DBT_LOG_PATH"] = str(p.dbt_logs)
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
