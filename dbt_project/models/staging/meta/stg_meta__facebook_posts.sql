@@ -1,0 +1,41 @@
+-- One row per Facebook post and snapshot date, renamed to the project's vocabulary.
+-- When two files of the same day restate a post, the one loaded last wins.
+with source as (
+    select * from {{ source('raw', 'facebook_posts') }}
+),
+
+deduplicated as (
+    select *
+    from source
+    qualify row_number() over (
+        partition by client, post_id, snapshot_date
+        order by loaded_at desc, source_path desc, source_row_number desc
+    ) = 1
+)
+
+select
+    client,
+    'facebook' as platform,
+    post_id,
+    publish_time as published_at_local,
+    permalink,
+    post_type as source_post_type,
+    custom_labels,
+    coalesce(title, description) as caption,
+    coalesce(impressions_boosted, 0) > 0
+        or coalesce(reach_boosted, 0) > 0
+        or {{ folded('funded_content_status') }} similar to '.*(boost|sponsor|financ).*'
+        as is_boosted,
+    impressions,
+    impressions_source,
+    reach,
+    reactions,
+    comments,
+    shares,
+    cast(null as bigint) as saves,  -- Facebook posts exports have no saves
+    total_clicks as clicks,
+    link_clicks,
+    snapshot_date,
+    loaded_at,
+    source_path
+from deduplicated
