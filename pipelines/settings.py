@@ -7,6 +7,8 @@ session, the Dagster daemon — can serve several data dirs over its lifetime.
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,3 +83,6 @@ def export_dbt_environment(p: Paths | None = None) -> None:
     os.environ["DBT_LOG_PATH"] = str(p.dbt_logs)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    # dagster-dbt runs `dbt` from PATH; a virtualenv used without activation has it beside python.
+    if shutil.which("dbt") is None:
+        os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"

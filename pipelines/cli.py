@@ -1,0 +1,93 @@
+"""The `socialwh` command line: run, demo-data, status, ui."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from pipelines.instance import use_instance
+from pipelines.settings import PROJECT_ROOT, paths
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from pipelines.demo.generate import generate
+
+    end = date.fromisoformat(args.end) if args.end else None
+    summary = generate(Path(args.out), clients=args.clients, days=args.days, seed=args.seed,
+                       language=args.language, **({"end": end} if end else {}))
+    print(f"Generated {summary.files} export files ({summary.rows} rows) for "
+          f"{summary.clients} clients in {args.out}")
+    if summary.clients_csv:
+        print(f"Client register: {summary.clients_csv}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pipelines.run import run_nightly
+
+    return run_nightly(paths())
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from pipelines.status import print_status
+
+    return print_status(paths())
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    p = paths().ensure()
+    use_instance(p)
+    # Loading the definitions here prepares the dbt manifest before the webserver starts.
+    import pipelines.project  # noqa: F401
+
+    cmd = [str(Path(sys.executable).parent / "dagster"), "dev", "-w",
+           str(PROJECT_ROOT / "workspace.yaml"), "-h", args.host, "-p", str(args.port)]
+    print(f"Dagster UI on http://{args.host}:{args.port} (schedules and sensors live); "
+          f"instance {os.environ['DAGSTER_HOME']}")
+    return subprocess.call(cmd, cwd=PROJECT_ROOT)
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="socialwh",
+        description="Social-media analytics warehouse. Data dir: $SOCIALWH_DATA_DIR "
+                    "(default ./data).",
+    )
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo-data", help="generate realistic exports in the real formats")
+    demo.add_argument("--out", required=True, help="folder to write into (e.g. data/landing)")
+    demo.add_argument("--clients", type=int, default=3)
+    demo.add_argument("--days", type=int, default=90, help="daily exports per client")
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--language", choices=["en", "fr", "mixed"], default="mixed")
+    demo.add_argument("--end", help="last export day, YYYY-MM-DD (default 2026-03-31)")
+    demo.set_defaults(func=cmd_demo_data)
+
+    run = sub.add_parser("run", help="run the nightly job once (exit 1 if a blocking check failed)")
+    run.set_defaults(func=cmd_run)
+
+    status = sub.add_parser("status", help="last runs, freshness, quarantine")
+    status.set_defaults(func=cmd_status)
+
+    ui = sub.add_parser("ui", help="Dagster webserver and daemon (schedules, sensors)")
+    ui.add_argument("--host", default="127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(func=cmd_ui)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)  # argparse exits 2 on bad usage
+    if getattr(args, "clients", 1) < 1 or getattr(args, "days", 1) < 1:
+        print("socialwh: --clients and --days must be at least 1", file=sys.stderr)
+        return 2
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

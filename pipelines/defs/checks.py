@@ -1,0 +1,66 @@
+"""Great Expectations suites (data_checks/) as Dagster asset checks on the marts they guard.
+
+A failing blocking rule stops the publish in the same run; every result is also
+written to ops.check_results so it travels with the published warehouse.
+"""
+
+from datetime import UTC, datetime
+
+import dagster as dg
+import duckdb
+
+from data_checks.runner import RuleResult, run_suite
+from data_checks.suites import SUITES, TableSuite
+from pipelines.settings import paths
+
+
+def record_results(run_id: str, results: list[RuleResult]) -> None:
+    with duckdb.connect(str(paths().build_db)) as con:
+        con.executemany(
+            'INSERT INTO ops.check_results (run_id, "check", asset, passed, failing_rows, '
+            "checked_at, severity, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(run_id, r.name, r.table, r.passed, r.failing_rows, datetime.now(UTC),
+              "blocking" if r.blocking else "warning", r.why) for r in results],
+        )
+
+
+def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
+    asset_key = dg.AssetKey(suite.table.split("."))
+    specs = [
+        dg.AssetCheckSpec(
+            name=rule.name,
+            asset=asset_key,
+            blocking=rule.blocking,
+            description=f"{'Blocks publishing' if rule.blocking else 'Warns'}: {rule.why}",
+        )
+        for rule in suite.rules
+    ]
+
+    @dg.multi_asset_check(
+        specs=specs,
+        name=f"gx_{suite.table.replace('.', '_')}",
+        pool="socialwh_build_db",
+    )
+    def _check(context: dg.AssetCheckExecutionContext):
+        with duckdb.connect(str(paths().build_db), read_only=True) as con:
+            results = run_suite(con, suite)
+        record_results(context.run.run_id, results)
+        for r in results:
+            yield dg.AssetCheckResult(
+                asset_key=asset_key,
+                check_name=r.name,
+                passed=r.passed,
+                severity=dg.AssetCheckSeverity.ERROR if r.blocking
+                else dg.AssetCheckSeverity.WARN,
+                description=r.why,
+                metadata={
+                    "failing_rows": r.failing_rows,
+                    "checked_rows": r.checked_rows,
+                    "failing_keys_sample": ", ".join(r.sample_keys) or "none",
+                },
+            )
+
+    return _check
+
+
+GX_CHECKS = [build_suite_check(suite) for suite in SUITES]

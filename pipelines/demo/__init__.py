@@ -1,0 +1,1 @@
+"""Realistic demo exports in the platforms' real formats, deterministic for a seed."""

@@ -1,0 +1,98 @@
+"""Publishing the warehouse analysts open, atomically.
+
+The marts and the audit trail are copied from the build database into a new file
+beside the published one, checkpointed and fsynced, then renamed over it. A rename
+never disturbs a reader: an analyst's open session keeps the file it opened, and the
+next connection sees the new one. A crash at any point leaves the published file as
+it was; leftovers of a crashed publish are removed by the next one.
+
+The file is written in DuckDB's v1.0 storage format so that analysts' DuckDB 1.x
+clients (CLI, Python, DBeaver) open it as well as 2.x ones.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipelines.settings import Paths
+
+PUBLISHED_SCHEMAS = ("marts", "ops")
+STORAGE_VERSION = "v1.0.0"
+
+
+@dataclass
+class PublishResult:
+    path: Path
+    tables: dict[str, int]  # schema.table -> rows
+    size_bytes: int
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(p: Paths) -> None:
+    for leftover in p.warehouse_dir.glob(".social.duckdb.*.tmp*"):
+        leftover.unlink(missing_ok=True)
+
+
+def publish(p: Paths, run_id: str) -> PublishResult:
+    p.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(p)
+    tmp = p.warehouse_dir / f".social.duckdb.{run_id}.tmp"
+    tables: dict[str, int] = {}
+    with duckdb.connect() as con:
+        con.execute("ATTACH ? AS build (READ_ONLY)", [str(p.build_db)])
+        con.execute(f"ATTACH ? AS published (STORAGE_VERSION '{STORAGE_VERSION}')", [str(tmp)])
+        listing = con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() "
+            "WHERE database_name = 'build' AND schema_name IN "
+            f"({', '.join('?' * len(PUBLISHED_SCHEMAS))}) ORDER BY 1, 2",
+            list(PUBLISHED_SCHEMAS),
+        ).fetchall()
+        for schema in PUBLISHED_SCHEMAS:
+            con.execute(f"CREATE SCHEMA published.{schema}")
+        for schema, table in listing:
+            con.execute(
+                f'CREATE TABLE published.{schema}."{table}" AS SELECT * FROM build.{schema}."{table}"'
+            )
+            tables[f"{schema}.{table}"] = con.execute(
+                f'SELECT count(*) FROM published.{schema}."{table}"'
+            ).fetchone()[0]
+        for comment_sql in _comments(con):
+            con.execute(comment_sql)
+        con.execute("DETACH published")  # checkpoints: the file is complete on its own
+    _fsync(tmp)
+    os.replace(tmp, p.warehouse)
+    _fsync(p.warehouse_dir)
+    return PublishResult(p.warehouse, tables, p.warehouse.stat().st_size)
+
+
+def _comments(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Carry table and column descriptions (dbt's docs) over to the published copy."""
+    out = []
+    rows = con.execute(
+        "SELECT schema_name, table_name, comment FROM duckdb_tables() "
+        "WHERE database_name = 'build' AND comment IS NOT NULL AND comment <> ''"
+    ).fetchall()
+    for schema, table, comment in rows:
+        if schema in PUBLISHED_SCHEMAS:
+            out.append(f"COMMENT ON TABLE published.{schema}.\"{table}\" IS "
+                       f"'{comment.replace(chr(39), chr(39) * 2)}'")
+    rows = con.execute(
+        "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
+        "WHERE database_name = 'build' AND comment IS NOT NULL AND comment <> ''"
+    ).fetchall()
+    for schema, table, column, comment in rows:
+        if schema in PUBLISHED_SCHEMAS:
+            out.append(f"COMMENT ON COLUMN published.{schema}.\"{table}\".\"{column}\" IS "
+                       f"'{comment.replace(chr(39), chr(39) * 2)}'")
+    return out
