@@ -1,0 +1,43 @@
+"""Shared test helpers: a fresh data dir per test, the real fixtures, and running the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures" / "meta-real"
+SOCIALWH = Path(sys.executable).parent / "socialwh"
+
+
+@pytest.fixture
+def real_fixtures() -> Path:
+    if not SHARED_FIXTURES.is_dir():
+        pytest.skip(f"real Meta exports not found at {SHARED_FIXTURES} (../shared is absent)")
+    return SHARED_FIXTURES
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    data = tmp_path / "data"
+    (data / "landing").mkdir(parents=True)
+    monkeypatch.setenv("SOCIALWH_DATA_DIR", str(data))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.delenv("SOCIALWH_CLIENTS", raising=False)
+    return data
+
+
+def socialwh(*args: str, data: Path, check: bool = False) -> subprocess.CompletedProcess:
+    """Run the real `socialwh` command, as a user or cron would."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "SOCIALWH_CLIENTS")}
+    env["SOCIALWH_DATA_DIR"] = str(data)
+    proc = subprocess.run([str(SOCIALWH), *args], env=env, cwd=data.parent, text=True,
+                          capture_output=True, timeout=900)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"socialwh {' '.join(args)} exited {proc.returncode}:\n"
+                             f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+    return proc

@@ -1,0 +1,88 @@
+"""The Dagster code location as `dagster dev` loads it, its lineage, schedule and sensor."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+
+from tests.conftest import ROOT
+
+
+def test_workspace_loads_like_dagster_dev(data_dir: Path) -> None:
+    env = dict(os.environ, SOCIALWH_DATA_DIR=str(data_dir), DAGSTER_HOME=str(data_dir / "dh"))
+    (data_dir / "dh").mkdir()
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "dagster"), "definitions", "validate", "-w",
+         str(ROOT / "workspace.yaml")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "All code locations passed validation" in proc.stdout + proc.stderr
+
+
+def _defs() -> dg.Definitions:
+    from pipelines.definitions import defs
+
+    return defs
+
+
+def test_one_lineage_graph_from_raw_files_to_published_warehouse(data_dir: Path) -> None:
+    graph = _defs().resolve_asset_graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert {"raw/facebook_posts", "raw/clients", "staging/stg_meta__facebook_posts",
+            "marts/dim_client", "marts/dim_post", "marts/fct_post_performance",
+            "warehouse/social"} <= keys
+
+    def upstream(key: str) -> set[str]:
+        seen, todo = set(), [dg.AssetKey.from_user_string(key)]
+        while todo:
+            for parent in graph.get(todo.pop()).parent_keys:
+                if parent.to_user_string() not in seen:
+                    seen.add(parent.to_user_string())
+                    todo.append(parent)
+        return seen
+
+    assert {"raw/facebook_posts", "raw/clients", "marts/fct_post_performance",
+            "ops/file_loads"} <= upstream("warehouse/social")
+    checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
+    assert ("marts/fct_post_performance", "reach_le_impressions") in checks
+    assert ("marts/fct_post_performance", "clicks_le_impressions") in checks
+    assert ("marts/fct_post_performance", "unique_fct_post_performance_post_key") in checks
+    spec = next(s for s in _defs().resolve_all_asset_specs()
+                if s.key.to_user_string() == "warehouse/social")
+    assert spec.group_name == "publish"
+
+
+def test_nightly_schedule_runs_at_2am_montreal_time(data_dir: Path) -> None:
+    defs = _defs()
+    schedule = defs.resolve_schedule_def("nightly_at_2am")
+    assert schedule.cron_schedule == "0 2 * * *"
+    assert schedule.execution_timezone == "America/Toronto"
+    assert schedule.job_name == "nightly"
+    with dg.build_schedule_context() as ctx:
+        assert isinstance(schedule.evaluate_tick(ctx).run_requests[0], dg.RunRequest)
+
+
+def test_sensor_waits_for_settled_new_files(data_dir: Path) -> None:
+    sensor = _defs().resolve_sensor_def("new_landing_files")
+    with dg.build_sensor_context() as ctx:
+        assert sensor.evaluate_tick(ctx).skip_message.startswith("no new files")
+    export = data_dir / "landing" / "pharmacie-dupont" / "fb.csv"
+    export.parent.mkdir()
+    export.write_text("Post ID\n1\n")
+    with dg.build_sensor_context() as ctx:  # just written: may still be downloading
+        result = sensor.evaluate_tick(ctx)
+        assert result.run_requests == [] and "still being written" in result.skip_message
+    old = time.time() - 120
+    os.utime(export, (old, old))
+    with dg.build_sensor_context() as ctx:
+        result = sensor.evaluate_tick(ctx)
+        assert len(result.run_requests) == 1
+        cursor = result.cursor
+    with dg.build_sensor_context(cursor=cursor) as ctx:
+        assert sensor.evaluate_tick(ctx).run_requests == []

@@ -1,0 +1,143 @@
+"""The nightly job end to end, through Dagster, as `socialwh run` runs it."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import socialwh
+
+pytestmark = pytest.mark.slow
+
+MARTS = ("dim_client", "dim_post", "fct_post_performance")
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def marts_snapshot(warehouse: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {t: con.execute(f"SELECT * FROM marts.{t} ORDER BY ALL").fetchall() for t in MARTS}
+
+
+def test_demo_data_then_nightly_publishes_and_reruns_idempotently(data_dir: Path) -> None:
+    socialwh("demo-data", "--out", str(data_dir / "landing"), "--clients", "3", "--days", "6",
+             "--seed", "7", data=data_dir, check=True)
+    first = socialwh("run", data=data_dir, check=True)
+    warehouse = data_dir / "warehouse" / "social.duckdb"
+    assert "PUBLISHED" in first.stdout and str(warehouse) in first.stdout
+    assert "18 loaded" in first.stdout
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        clients = con.execute("SELECT client, sector FROM marts.dim_client ORDER BY 1").fetchall()
+        assert clients == [("biopharma-laurentides", "pharma"), ("clinique-sante-plus", "clinic"),
+                           ("pharmacie-dupont", "pharmacy")]
+        # One row per post; metrics from each post's latest export.
+        n_posts, n_keys = con.execute(
+            "SELECT count(*), count(DISTINCT post_key) FROM marts.fct_post_performance"
+        ).fetchone()
+        assert n_posts == n_keys > 0
+        # Posts still inside the last export's 90-day window carry that export's metrics.
+        assert con.execute(
+            "SELECT count(*) FROM marts.fct_post_performance WHERE metrics_as_of <> "
+            "DATE '2026-03-31' AND published_at >= TIMESTAMPTZ '2026-01-02 00:00:00-05'"
+        ).fetchone()[0] == 0
+        # Definitions hold: rates are fractions computed from the row's own counts.
+        bad = con.execute("""
+            SELECT count(*) FROM marts.fct_post_performance
+            WHERE reach > impressions OR clicks > impressions
+               OR abs(frequency - impressions / reach) > 1e-9
+               OR engagements <> reactions + comments + shares + clicks
+               OR abs(engagement_rate - engagements / impressions) > 1e-9
+               OR engagement_rate NOT BETWEEN 0 AND 1 OR ctr NOT BETWEEN 0 AND 1
+               OR saves IS NOT NULL
+        """).fetchone()[0]
+        assert bad == 0
+        types = {r[0] for r in con.execute("SELECT DISTINCT content_type FROM marts.dim_post")
+                 .fetchall()}
+        assert {"image", "reel"} <= types <= {"image", "reel", "video", "link", "text"}
+        themes = {r[0] for r in con.execute("SELECT DISTINCT theme FROM marts.dim_post").fetchall()}
+        assert "educational" in themes
+        tz = con.execute("SELECT DISTINCT typeof(published_at) FROM marts.dim_post").fetchall()
+        assert tz == [("TIMESTAMP WITH TIME ZONE",)]
+        assert con.execute("SELECT count(*) FROM ops.check_results WHERE NOT passed").fetchone()[0] \
+            == 0
+        loads = con.execute("SELECT status, count(*) FROM ops.file_loads GROUP BY 1").fetchall()
+        assert loads == [("loaded", 18)]
+    before = marts_snapshot(warehouse)
+
+    # An analyst keeps the published file open while the next night runs.
+    analyst = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        second = socialwh("run", data=data_dir, check=True)
+        assert analyst.execute("SELECT count(*) FROM marts.dim_client").fetchone()[0] == 3
+    finally:
+        analyst.close()
+    assert "0 loaded" in second.stdout
+    assert marts_snapshot(warehouse) == before  # unchanged input, unchanged marts
+    assert not list((data_dir / "warehouse").glob(".*tmp*"))
+    assert (data_dir / "dagster_home" / "dagster.yaml").exists()
+
+
+def test_failing_blocking_check_keeps_previous_warehouse(data_dir: Path) -> None:
+    client_dir = data_dir / "landing" / "clinique-du-parc"
+    client_dir.mkdir()
+    header = ("Post ID,Page ID,Publish time,Permalink,Post type,Date,Views,Reach,Reactions,"
+              "Comments,Shares,Total clicks\n")
+    (client_dir / "day1.csv").write_text(
+        header + "11,9,03/01/2026 09:30,https://www.facebook.com/9/posts/11,Photos,Lifetime,"
+                 "1000,800,10,2,1,30\n", encoding="utf-8")
+    socialwh("run", data=data_dir, check=True)
+    warehouse = data_dir / "warehouse" / "social.duckdb"
+    published = digest(warehouse)
+
+    # A later export whose clicks exceed its impressions: a mis-mapped or corrupt file.
+    (client_dir / "day2.csv").write_text(
+        header + "11,9,03/01/2026 09:30,https://www.facebook.com/9/posts/11,Photos,Lifetime,"
+                 "1200,900,12,2,1,5000\n", encoding="utf-8")
+    import os
+    import time
+    later = time.time() + 86400
+    os.utime(client_dir / "day2.csv", (later, later))
+    failed = socialwh("run", data=data_dir)
+
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "NOT PUBLISHED" in failed.stdout
+    assert "FAILED clicks_le_impressions on marts/fct_post_performance" in failed.stdout
+    assert "clinique-du-parc/facebook/11" in failed.stdout  # the failing post is named
+    assert "previous warehouse stays published" in failed.stdout
+    assert digest(warehouse) == published
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT impressions, clicks FROM marts.fct_post_performance") \
+            .fetchall() == [(1000, 30)]
+    with duckdb.connect(str(data_dir / "build" / "social.duckdb"), read_only=True) as con:
+        assert con.execute(
+            'SELECT failing_rows FROM ops.check_results WHERE "check" = '
+            "'clicks_le_impressions' AND NOT passed").fetchall() == [(1,)]
+
+
+def test_real_facebook_export_end_to_end(data_dir: Path, real_fixtures: Path) -> None:
+    name = "facebook_posts_Sep-01-2025_Sep-30-2025.csv"
+    (data_dir / "landing" / "pc-merch").mkdir()
+    shutil.copy(real_fixtures / name, data_dir / "landing" / "pc-merch" / name)
+    with (real_fixtures / name).open(encoding="utf-8-sig", newline="") as fh:
+        expected = {r["Post ID"]: (int(r["Views"]), int(r["Reach"])) for r in csv.DictReader(fh)}
+
+    run = socialwh("run", data=data_dir, check=True)
+
+    assert "pc-merch" in run.stdout  # named as a client missing from clients.csv
+    with duckdb.connect(str(data_dir / "warehouse" / "social.duckdb"), read_only=True) as con:
+        got = {p: (i, r) for p, i, r in con.execute(
+            "SELECT post_id, impressions, reach FROM marts.fct_post_performance").fetchall()}
+        assert con.execute("SELECT sector FROM marts.dim_client").fetchall() == [("other",)]
+        reels = con.execute(
+            "SELECT count(*) FROM marts.dim_post WHERE permalink LIKE '%/reel/%' "
+            "AND content_type <> 'reel'").fetchone()[0]
+    assert got == expected
+    assert reels == 0
