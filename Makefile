@@ -32,5 +32,5 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(if $(SIZE),--size $(SIZE),)
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipelines data_checks tests bench
-	$(BIN)/ruff format --check pipelines data_checks tests bench
+	$(BIN)/ruff check pipelines data_checks tests
+	$(BIN)/ruff format --check pipelines data_checks tests

@@ -39,22 +39,26 @@ FCT_POST_PERFORMANCE = TableSuite(
         Rule(
             name="reach_le_impressions",
             expectation=lambda: gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A="impressions", column_B="reach", or_equal=True,
+                column_A="impressions",
+                column_B="reach",
+                or_equal=True,
                 ignore_row_if="either_value_is_missing",
             ),
             blocking=True,
             why="Reach counts unique accounts among the impressions: more reach than "
-                "impressions means a broken export or a mis-mapped column.",
+            "impressions means a broken export or a mis-mapped column.",
         ),
         Rule(
             name="clicks_le_impressions",
             expectation=lambda: gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A="impressions", column_B="clicks", or_equal=True,
+                column_A="impressions",
+                column_B="clicks",
+                or_equal=True,
                 ignore_row_if="either_value_is_missing",
             ),
             blocking=True,
             why="A click needs the post on screen: more clicks than impressions means the "
-                "columns are mis-mapped or the export is corrupt.",
+            "columns are mis-mapped or the export is corrupt.",
         ),
     ),
 )

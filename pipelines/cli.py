@@ -17,10 +17,18 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     from pipelines.demo.generate import generate
 
     end = date.fromisoformat(args.end) if args.end else None
-    summary = generate(Path(args.out), clients=args.clients, days=args.days, seed=args.seed,
-                       language=args.language, **({"end": end} if end else {}))
-    print(f"Generated {summary.files} export files ({summary.rows} rows) for "
-          f"{summary.clients} clients in {args.out}")
+    summary = generate(
+        Path(args.out),
+        clients=args.clients,
+        days=args.days,
+        seed=args.seed,
+        language=args.language,
+        **({"end": end} if end else {}),
+    )
+    print(
+        f"Generated {summary.files} export files ({summary.rows} rows) for "
+        f"{summary.clients} clients in {args.out}"
+    )
     if summary.clients_csv:
         print(f"Client register: {summary.clients_csv}")
     return 0
@@ -44,10 +52,20 @@ def cmd_ui(args: argparse.Namespace) -> int:
     # Loading the definitions here prepares the dbt manifest before the webserver starts.
     import pipelines.project  # noqa: F401
 
-    cmd = [str(Path(sys.executable).parent / "dagster"), "dev", "-w",
-           str(PROJECT_ROOT / "workspace.yaml"), "-h", args.host, "-p", str(args.port)]
-    print(f"Dagster UI on http://{args.host}:{args.port} (schedules and sensors live); "
-          f"instance {os.environ['DAGSTER_HOME']}")
+    cmd = [
+        str(Path(sys.executable).parent / "dagster"),
+        "dev",
+        "-w",
+        str(PROJECT_ROOT / "workspace.yaml"),
+        "-h",
+        args.host,
+        "-p",
+        str(args.port),
+    ]
+    print(
+        f"Dagster UI on http://{args.host}:{args.port} (schedules and sensors live); "
+        f"instance {os.environ['DAGSTER_HOME']}"
+    )
     return subprocess.call(cmd, cwd=PROJECT_ROOT)
 
 
@@ -55,7 +73,7 @@ def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="socialwh",
         description="Social-media analytics warehouse. Data dir: $SOCIALWH_DATA_DIR "
-                    "(default ./data).",
+        "(default ./data).",
     )
     sub = ap.add_subparsers(dest="command", required=True)
 

@@ -30,7 +30,7 @@ def manifest_is_stale() -> bool:
 
 
 def ensure_manifest() -> None:
-    """Parse the dbt project when needed, so `socialwh run`, tests and the UI never load a stale one."""
+    """Parse the dbt project when needed: runs, tests and the UI never load a stale manifest."""
     if manifest_is_stale():
         _paths.build_dir.mkdir(parents=True, exist_ok=True)
         dbt_project.preparer.prepare(dbt_project)

@@ -61,9 +61,8 @@ def publish(p: Paths, run_id: str) -> PublishResult:
         for schema in PUBLISHED_SCHEMAS:
             con.execute(f"CREATE SCHEMA published.{schema}")
         for schema, table in listing:
-            con.execute(
-                f'CREATE TABLE published.{schema}."{table}" AS SELECT * FROM build.{schema}."{table}"'
-            )
+            name = f'{schema}."{table}"'
+            con.execute(f"CREATE TABLE published.{name} AS SELECT * FROM build.{name}")
             tables[f"{schema}.{table}"] = con.execute(
                 f'SELECT count(*) FROM published.{schema}."{table}"'
             ).fetchone()[0]
@@ -85,14 +84,18 @@ def _comments(con: duckdb.DuckDBPyConnection) -> list[str]:
     ).fetchall()
     for schema, table, comment in rows:
         if schema in PUBLISHED_SCHEMAS:
-            out.append(f"COMMENT ON TABLE published.{schema}.\"{table}\" IS "
-                       f"'{comment.replace(chr(39), chr(39) * 2)}'")
+            out.append(
+                f'COMMENT ON TABLE published.{schema}."{table}" IS '
+                f"'{comment.replace(chr(39), chr(39) * 2)}'"
+            )
     rows = con.execute(
         "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
         "WHERE database_name = 'build' AND comment IS NOT NULL AND comment <> ''"
     ).fetchall()
     for schema, table, column, comment in rows:
         if schema in PUBLISHED_SCHEMAS:
-            out.append(f"COMMENT ON COLUMN published.{schema}.\"{table}\".\"{column}\" IS "
-                       f"'{comment.replace(chr(39), chr(39) * 2)}'")
+            out.append(
+                f'COMMENT ON COLUMN published.{schema}."{table}"."{column}" IS '
+                f"'{comment.replace(chr(39), chr(39) * 2)}'"
+            )
     return out

@@ -27,10 +27,14 @@ def run_nightly(p: Paths) -> int:
         tags={"socialwh/trigger": "cli"},
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
     )
-    published = any(
-        e.asset_key is not None and e.asset_key.to_user_string() == PUBLISHED_ASSET
-        for e in result.get_asset_materialization_events()
-    ) if hasattr(result, "get_asset_materialization_events") else _published(result)
+    published = (
+        any(
+            e.asset_key is not None and e.asset_key.to_user_string() == PUBLISHED_ASSET
+            for e in result.get_asset_materialization_events()
+        )
+        if hasattr(result, "get_asset_materialization_events")
+        else _published(result)
+    )
     print_summary(p, result, published)
     return 0 if result.success and published else 1
 
@@ -46,32 +50,47 @@ def _published(result) -> bool:
 def print_summary(p: Paths, result, published: bool) -> None:
     out = sys.stdout
     line = "=" * 72
-    print(f"\n{line}\nsocialwh nightly run {result.run_id[:8]}: "
-          f"{'PUBLISHED' if published else 'NOT PUBLISHED'}\n{line}", file=out)
+    print(
+        f"\n{line}\nsocialwh nightly run {result.run_id[:8]}: "
+        f"{'PUBLISHED' if published else 'NOT PUBLISHED'}\n{line}",
+        file=out,
+    )
     with duckdb.connect(str(p.build_db), read_only=True) as con:
         files = con.execute(
             "SELECT status, count(*), coalesce(sum(rows_loaded), 0), "
             "coalesce(sum(rows_rejected), 0) FROM ops.file_loads WHERE run_id = ? "
-            "GROUP BY status ORDER BY status", [result.run_id]
+            "GROUP BY status ORDER BY status",
+            [result.run_id],
         ).fetchall()
         quarantined = con.execute(
             "SELECT path, reason FROM ops.file_loads WHERE run_id = ? AND status = 'quarantined' "
-            "ORDER BY path", [result.run_id]
+            "ORDER BY path",
+            [result.run_id],
         ).fetchall()
-        unlisted = [c for (c,) in con.execute(
-            "SELECT client FROM raw.clients WHERE NOT listed ORDER BY client").fetchall()]
+        unlisted = [
+            c
+            for (c,) in con.execute(
+                "SELECT client FROM raw.clients WHERE NOT listed ORDER BY client"
+            ).fetchall()
+        ]
     counts = {s: (n, r, j) for s, n, r, j in files}
     loaded = counts.get("loaded", (0, 0, 0))
-    print(f"Files: {loaded[0]} loaded ({loaded[1]} rows, {loaded[2]} rows rejected — see "
-          f"ops.rejected_rows), {counts.get('duplicate', (0,))[0]} duplicate, "
-          f"{counts.get('quarantined', (0,))[0]} quarantined", file=out)
+    print(
+        f"Files: {loaded[0]} loaded ({loaded[1]} rows, {loaded[2]} rows rejected — see "
+        f"ops.rejected_rows), {counts.get('duplicate', (0,))[0]} duplicate, "
+        f"{counts.get('quarantined', (0,))[0]} quarantined",
+        file=out,
+    )
     for path, reason in quarantined:
         print(f"  quarantined landing/{path}: {reason}", file=out)
     if quarantined:
         print(f"  (files moved to {p.quarantine}, each beside a .reason.txt)", file=out)
     if unlisted:
-        print(f"Clients not in {p.clients_csv.name} (loaded as sector 'other'): "
-              f"{', '.join(unlisted)}", file=out)
+        print(
+            f"Clients not in {p.clients_csv.name} (loaded as sector 'other'): "
+            f"{', '.join(unlisted)}",
+            file=out,
+        )
 
     evaluations = result.get_asset_check_evaluations()
     failed = [e for e in evaluations if not e.passed]
@@ -79,10 +98,13 @@ def print_summary(p: Paths, result, published: bool) -> None:
     for ev in failed:
         meta = {k: getattr(v, "value", v) for k, v in ev.metadata.items()}
         blocking = getattr(ev, "severity", None)
-        print(f"  FAILED {ev.check_name} on {ev.asset_key.to_user_string()}"
-              f"{' (warning)' if blocking is not None and blocking.value == 'WARN' else ''}: "
-              f"{meta.get('failing_rows', '?')} failing row(s); sample: "
-              f"{meta.get('failing_keys_sample', meta.get('sample', 'n/a'))}", file=out)
+        print(
+            f"  FAILED {ev.check_name} on {ev.asset_key.to_user_string()}"
+            f"{' (warning)' if blocking is not None and blocking.value == 'WARN' else ''}: "
+            f"{meta.get('failing_rows', '?')} failing row(s); sample: "
+            f"{meta.get('failing_keys_sample', meta.get('sample', 'n/a'))}",
+            file=out,
+        )
         if ev.description:
             print(f"    why it matters: {ev.description}", file=out)
     for ev in result.all_events:
@@ -95,13 +117,19 @@ def print_summary(p: Paths, result, published: bool) -> None:
 
     if published:
         print(f"Warehouse published: {p.warehouse}", file=out)
-        print("Query it read-only, e.g.:\n"
-              f"  duckdb -readonly {p.warehouse} \"SELECT * FROM marts.fct_post_performance "
-              "LIMIT 10\"\n"
-              f"  python -c \"import duckdb; print(duckdb.connect('{p.warehouse}', "
-              "read_only=True).sql('FROM marts.dim_client'))\"", file=out)
+        print(
+            "Query it read-only, e.g.:\n"
+            f'  duckdb -readonly {p.warehouse} "SELECT * FROM marts.fct_post_performance '
+            'LIMIT 10"\n'
+            f"  python -c \"import duckdb; print(duckdb.connect('{p.warehouse}', "
+            "read_only=True).sql('FROM marts.dim_client'))\"",
+            file=out,
+        )
     else:
-        previous = "the previous warehouse stays published" if p.warehouse.exists() \
+        previous = (
+            "the previous warehouse stays published"
+            if p.warehouse.exists()
             else "no warehouse has been published yet"
+        )
         print(f"Nothing published: {previous} ({p.warehouse}).", file=out)
     print(f"Run recorded in the Dagster instance at {p.dagster_home} (see `make ui`).", file=out)

@@ -66,8 +66,13 @@ class Paths:
         return Path(override).resolve() if override else self.data_dir / "clients.csv"
 
     def ensure(self) -> Paths:
-        for d in (self.landing, self.quarantine, self.warehouse_dir, self.build_dir,
-                  self.dagster_home):
+        for d in (
+            self.landing,
+            self.quarantine,
+            self.warehouse_dir,
+            self.build_dir,
+            self.dagster_home,
+        ):
             d.mkdir(parents=True, exist_ok=True)
         return self
 
@@ -85,4 +90,6 @@ def export_dbt_environment(p: Paths | None = None) -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     # dagster-dbt runs `dbt` from PATH; a virtualenv used without activation has it beside python.
     if shutil.which("dbt") is None:
-        os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+        os.environ["PATH"] = (
+            f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+        )

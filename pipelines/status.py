@@ -18,8 +18,11 @@ def print_status(p: Paths) -> int:
     for rec in records:
         run = rec.dagster_run
         when = rec.start_time and __import__("datetime").datetime.fromtimestamp(rec.start_time)
-        print(f"  {run.run_id[:8]}  {run.status.value:<9}  {when:%Y-%m-%d %H:%M}" if when
-              else f"  {run.run_id[:8]}  {run.status.value}")
+        print(
+            f"  {run.run_id[:8]}  {run.status.value:<9}  {when:%Y-%m-%d %H:%M}"
+            if when
+            else f"  {run.run_id[:8]}  {run.status.value}"
+        )
     if not records:
         print("  none yet: run `socialwh run`")
     print(f"Published warehouse: {p.warehouse if p.warehouse.exists() else 'none yet'}")

@@ -35,9 +35,17 @@ def socialwh(*args: str, data: Path, check: bool = False) -> subprocess.Complete
     """Run the real `socialwh` command, as a user or cron would."""
     env = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "SOCIALWH_CLIENTS")}
     env["SOCIALWH_DATA_DIR"] = str(data)
-    proc = subprocess.run([str(SOCIALWH), *args], env=env, cwd=data.parent, text=True,
-                          capture_output=True, timeout=900)
+    proc = subprocess.run(
+        [str(SOCIALWH), *args],
+        env=env,
+        cwd=data.parent,
+        text=True,
+        capture_output=True,
+        timeout=900,
+    )
     if check and proc.returncode != 0:
-        raise AssertionError(f"socialwh {' '.join(args)} exited {proc.returncode}:\n"
-                             f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+        raise AssertionError(
+            f"socialwh {' '.join(args)} exited {proc.returncode}:\n"
+            f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+        )
     return proc

@@ -17,9 +17,18 @@ def test_workspace_loads_like_dagster_dev(data_dir: Path) -> None:
     env = dict(os.environ, SOCIALWH_DATA_DIR=str(data_dir), DAGSTER_HOME=str(data_dir / "dh"))
     (data_dir / "dh").mkdir()
     proc = subprocess.run(
-        [str(Path(sys.executable).parent / "dagster"), "definitions", "validate", "-w",
-         str(ROOT / "workspace.yaml")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        [
+            str(Path(sys.executable).parent / "dagster"),
+            "definitions",
+            "validate",
+            "-w",
+            str(ROOT / "workspace.yaml"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "All code locations passed validation" in proc.stdout + proc.stderr
@@ -34,9 +43,15 @@ def _defs() -> dg.Definitions:
 def test_one_lineage_graph_from_raw_files_to_published_warehouse(data_dir: Path) -> None:
     graph = _defs().resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert {"raw/facebook_posts", "raw/clients", "staging/stg_meta__facebook_posts",
-            "marts/dim_client", "marts/dim_post", "marts/fct_post_performance",
-            "warehouse/social"} <= keys
+    assert {
+        "raw/facebook_posts",
+        "raw/clients",
+        "staging/stg_meta__facebook_posts",
+        "marts/dim_client",
+        "marts/dim_post",
+        "marts/fct_post_performance",
+        "warehouse/social",
+    } <= keys
 
     def upstream(key: str) -> set[str]:
         seen, todo = set(), [dg.AssetKey.from_user_string(key)]
@@ -47,14 +62,19 @@ def test_one_lineage_graph_from_raw_files_to_published_warehouse(data_dir: Path)
                     todo.append(parent)
         return seen
 
-    assert {"raw/facebook_posts", "raw/clients", "marts/fct_post_performance",
-            "ops/file_loads"} <= upstream("warehouse/social")
+    assert {
+        "raw/facebook_posts",
+        "raw/clients",
+        "marts/fct_post_performance",
+        "ops/file_loads",
+    } <= upstream("warehouse/social")
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
     assert ("marts/fct_post_performance", "reach_le_impressions") in checks
     assert ("marts/fct_post_performance", "clicks_le_impressions") in checks
     assert ("marts/fct_post_performance", "unique_fct_post_performance_post_key") in checks
-    spec = next(s for s in _defs().resolve_all_asset_specs()
-                if s.key.to_user_string() == "warehouse/social")
+    spec = next(
+        s for s in _defs().resolve_all_asset_specs() if s.key.to_user_string() == "warehouse/social"
+    )
     assert spec.group_name == "publish"
 
 

@@ -30,7 +30,8 @@ def test_real_facebook_export_loads_as_is(data_dir: Path, real_fixtures: Path) -
     summary, con = load(data_dir)
 
     assert [(f.status, f.kind, f.language) for f in summary.files] == [
-        ("loaded", "facebook_posts", "en")]
+        ("loaded", "facebook_posts", "en")
+    ]
     rows = con.execute(
         "SELECT post_id, impressions, impressions_source, reach, reactions, comments, shares, "
         "publish_time, permalink, source_row_number, source_sha256, client FROM raw.facebook_posts"
@@ -48,7 +49,8 @@ def test_real_facebook_export_loads_as_is(data_dir: Path, real_fixtures: Path) -
     titles = dict(con.execute("SELECT post_id, title FROM raw.facebook_posts").fetchall())
     assert all(titles[p] == (e["Title"].strip() or None) for p, e in expected.items())
     assert con.execute("SELECT status, rows_loaded FROM ops.file_loads").fetchall() == [
-        ("loaded", 81)]
+        ("loaded", 81)
+    ]
 
 
 def test_same_file_twice_loads_once(data_dir: Path, real_fixtures: Path) -> None:
@@ -67,26 +69,32 @@ def test_same_file_twice_loads_once(data_dir: Path, real_fixtures: Path) -> None
 def test_french_headers_and_fr_ca_numbers(data_dir: Path) -> None:
     d = data_dir / "landing" / "pharmacie-dupont"
     d.mkdir()
-    header = ("Identifiant de la publication,Identifiant de la Page,Heure de publication,"
-              "Permalien,Type de publication,Date,Vues,Couverture,Réactions,Commentaires,"
-              "Partages,Durée (s)\n")
-    row = '123,456,01/15/2026 09:30,https://www.facebook.com/456/posts/123,Photos,Global,' \
-          '"1\u00a0234",987,10,2,1,"12,5"\n'
+    header = (
+        "Identifiant de la publication,Identifiant de la Page,Heure de publication,"
+        "Permalien,Type de publication,Date,Vues,Couverture,Réactions,Commentaires,"
+        "Partages,Durée (s)\n"
+    )
+    row = (
+        "123,456,01/15/2026 09:30,https://www.facebook.com/456/posts/123,Photos,Global,"
+        '"1\u00a0234",987,10,2,1,"12,5"\n'
+    )
     (d / "publications.csv").write_text(header + row, encoding="utf-8-sig")
     summary, con = load(data_dir)
     assert [(f.status, f.language) for f in summary.files] == [("loaded", "fr")]
     assert con.execute(
-        "SELECT impressions, reach, duration_sec FROM raw.facebook_posts").fetchone() == (
-        1234, 987, 12.5)
+        "SELECT impressions, reach, duration_sec FROM raw.facebook_posts"
+    ).fetchone() == (1234, 987, 12.5)
 
 
 def test_bad_rows_are_rejected_not_lost(data_dir: Path) -> None:
     d = data_dir / "landing" / "clinique-x"
     d.mkdir()
     header = "Post ID,Page ID,Publish time,Permalink,Post type,Views,Reach,Reactions\n"
-    rows = ("1,9,01/15/2026 09:30,https://x/1,Photos,100,80,3\n"
-            "2,9,01/15/2026 09:30,https://x/2,Photos,-40,30,1\n"
-            "3,9,not a date,https://x/3,Photos,100,80,3\n")
+    rows = (
+        "1,9,01/15/2026 09:30,https://x/1,Photos,100,80,3\n"
+        "2,9,01/15/2026 09:30,https://x/2,Photos,-40,30,1\n"
+        "3,9,not a date,https://x/3,Photos,100,80,3\n"
+    )
     (d / "fb.csv").write_text(header + rows, encoding="utf-8")
     summary, con = load(data_dir)
     assert (summary.files[0].rows_loaded, summary.files[0].rows_rejected) == (1, 2)

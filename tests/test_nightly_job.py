@@ -27,8 +27,19 @@ def marts_snapshot(warehouse: Path) -> dict[str, list[tuple]]:
 
 
 def test_demo_data_then_nightly_publishes_and_reruns_idempotently(data_dir: Path) -> None:
-    socialwh("demo-data", "--out", str(data_dir / "landing"), "--clients", "3", "--days", "6",
-             "--seed", "7", data=data_dir, check=True)
+    socialwh(
+        "demo-data",
+        "--out",
+        str(data_dir / "landing"),
+        "--clients",
+        "3",
+        "--days",
+        "6",
+        "--seed",
+        "7",
+        data=data_dir,
+        check=True,
+    )
     first = socialwh("run", data=data_dir, check=True)
     warehouse = data_dir / "warehouse" / "social.duckdb"
     assert "PUBLISHED" in first.stdout and str(warehouse) in first.stdout
@@ -36,18 +47,24 @@ def test_demo_data_then_nightly_publishes_and_reruns_idempotently(data_dir: Path
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         clients = con.execute("SELECT client, sector FROM marts.dim_client ORDER BY 1").fetchall()
-        assert clients == [("biopharma-laurentides", "pharma"), ("clinique-sante-plus", "clinic"),
-                           ("pharmacie-dupont", "pharmacy")]
+        assert clients == [
+            ("biopharma-laurentides", "pharma"),
+            ("clinique-sante-plus", "clinic"),
+            ("pharmacie-dupont", "pharmacy"),
+        ]
         # One row per post; metrics from each post's latest export.
         n_posts, n_keys = con.execute(
             "SELECT count(*), count(DISTINCT post_key) FROM marts.fct_post_performance"
         ).fetchone()
         assert n_posts == n_keys > 0
         # Posts still inside the last export's 90-day window carry that export's metrics.
-        assert con.execute(
-            "SELECT count(*) FROM marts.fct_post_performance WHERE metrics_as_of <> "
-            "DATE '2026-03-31' AND published_at >= TIMESTAMPTZ '2026-01-02 00:00:00-05'"
-        ).fetchone()[0] == 0
+        assert (
+            con.execute(
+                "SELECT count(*) FROM marts.fct_post_performance WHERE metrics_as_of <> "
+                "DATE '2026-03-31' AND published_at >= TIMESTAMPTZ '2026-01-02 00:00:00-05'"
+            ).fetchone()[0]
+            == 0
+        )
         # Definitions hold: rates are fractions computed from the row's own counts.
         bad = con.execute("""
             SELECT count(*) FROM marts.fct_post_performance
@@ -59,15 +76,18 @@ def test_demo_data_then_nightly_publishes_and_reruns_idempotently(data_dir: Path
                OR saves IS NOT NULL
         """).fetchone()[0]
         assert bad == 0
-        types = {r[0] for r in con.execute("SELECT DISTINCT content_type FROM marts.dim_post")
-                 .fetchall()}
+        types = {
+            r[0] for r in con.execute("SELECT DISTINCT content_type FROM marts.dim_post").fetchall()
+        }
         assert {"image", "reel"} <= types <= {"image", "reel", "video", "link", "text"}
         themes = {r[0] for r in con.execute("SELECT DISTINCT theme FROM marts.dim_post").fetchall()}
         assert "educational" in themes
         tz = con.execute("SELECT DISTINCT typeof(published_at) FROM marts.dim_post").fetchall()
         assert tz == [("TIMESTAMP WITH TIME ZONE",)]
-        assert con.execute("SELECT count(*) FROM ops.check_results WHERE NOT passed").fetchone()[0] \
+        assert (
+            con.execute("SELECT count(*) FROM ops.check_results WHERE NOT passed").fetchone()[0]
             == 0
+        )
         loads = con.execute("SELECT status, count(*) FROM ops.file_loads GROUP BY 1").fetchall()
         assert loads == [("loaded", 18)]
     before = marts_snapshot(warehouse)
@@ -88,11 +108,15 @@ def test_demo_data_then_nightly_publishes_and_reruns_idempotently(data_dir: Path
 def test_failing_blocking_check_keeps_previous_warehouse(data_dir: Path) -> None:
     client_dir = data_dir / "landing" / "clinique-du-parc"
     client_dir.mkdir()
-    header = ("Post ID,Page ID,Publish time,Permalink,Post type,Date,Views,Reach,Reactions,"
-              "Comments,Shares,Total clicks\n")
+    header = (
+        "Post ID,Page ID,Publish time,Permalink,Post type,Date,Views,Reach,Reactions,"
+        "Comments,Shares,Total clicks\n"
+    )
     (client_dir / "day1.csv").write_text(
         header + "11,9,03/01/2026 09:30,https://www.facebook.com/9/posts/11,Photos,Lifetime,"
-                 "1000,800,10,2,1,30\n", encoding="utf-8")
+        "1000,800,10,2,1,30\n",
+        encoding="utf-8",
+    )
     socialwh("run", data=data_dir, check=True)
     warehouse = data_dir / "warehouse" / "social.duckdb"
     published = digest(warehouse)
@@ -100,9 +124,12 @@ def test_failing_blocking_check_keeps_previous_warehouse(data_dir: Path) -> None
     # A later export whose clicks exceed its impressions: a mis-mapped or corrupt file.
     (client_dir / "day2.csv").write_text(
         header + "11,9,03/01/2026 09:30,https://www.facebook.com/9/posts/11,Photos,Lifetime,"
-                 "1200,900,12,2,1,5000\n", encoding="utf-8")
+        "1200,900,12,2,1,5000\n",
+        encoding="utf-8",
+    )
     import os
     import time
+
     later = time.time() + 86400
     os.utime(client_dir / "day2.csv", (later, later))
     failed = socialwh("run", data=data_dir)
@@ -114,12 +141,14 @@ def test_failing_blocking_check_keeps_previous_warehouse(data_dir: Path) -> None
     assert "previous warehouse stays published" in failed.stdout
     assert digest(warehouse) == published
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("SELECT impressions, clicks FROM marts.fct_post_performance") \
-            .fetchall() == [(1000, 30)]
+        assert con.execute(
+            "SELECT impressions, clicks FROM marts.fct_post_performance"
+        ).fetchall() == [(1000, 30)]
     with duckdb.connect(str(data_dir / "build" / "social.duckdb"), read_only=True) as con:
         assert con.execute(
             'SELECT failing_rows FROM ops.check_results WHERE "check" = '
-            "'clicks_le_impressions' AND NOT passed").fetchall() == [(1,)]
+            "'clicks_le_impressions' AND NOT passed"
+        ).fetchall() == [(1,)]
 
 
 def test_real_facebook_export_end_to_end(data_dir: Path, real_fixtures: Path) -> None:
@@ -133,11 +162,16 @@ def test_real_facebook_export_end_to_end(data_dir: Path, real_fixtures: Path) ->
 
     assert "pc-merch" in run.stdout  # named as a client missing from clients.csv
     with duckdb.connect(str(data_dir / "warehouse" / "social.duckdb"), read_only=True) as con:
-        got = {p: (i, r) for p, i, r in con.execute(
-            "SELECT post_id, impressions, reach FROM marts.fct_post_performance").fetchall()}
+        got = {
+            p: (i, r)
+            for p, i, r in con.execute(
+                "SELECT post_id, impressions, reach FROM marts.fct_post_performance"
+            ).fetchall()
+        }
         assert con.execute("SELECT sector FROM marts.dim_client").fetchall() == [("other",)]
         reels = con.execute(
             "SELECT count(*) FROM marts.dim_post WHERE permalink LIKE '%/reel/%' "
-            "AND content_type <> 'reel'").fetchone()[0]
+            "AND content_type <> 'reel'"
+        ).fetchone()[0]
     assert got == expected
     assert reels == 0

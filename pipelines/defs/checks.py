@@ -19,8 +19,19 @@ def record_results(run_id: str, results: list[RuleResult]) -> None:
         con.executemany(
             'INSERT INTO ops.check_results (run_id, "check", asset, passed, failing_rows, '
             "checked_at, severity, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(run_id, r.name, r.table, r.passed, r.failing_rows, datetime.now(UTC),
-              "blocking" if r.blocking else "warning", r.why) for r in results],
+            [
+                (
+                    run_id,
+                    r.name,
+                    r.table,
+                    r.passed,
+                    r.failing_rows,
+                    datetime.now(UTC),
+                    "blocking" if r.blocking else "warning",
+                    r.why,
+                )
+                for r in results
+            ],
         )
 
 
@@ -50,8 +61,7 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
                 asset_key=asset_key,
                 check_name=r.name,
                 passed=r.passed,
-                severity=dg.AssetCheckSeverity.ERROR if r.blocking
-                else dg.AssetCheckSeverity.WARN,
+                severity=dg.AssetCheckSeverity.ERROR if r.blocking else dg.AssetCheckSeverity.WARN,
                 description=r.why,
                 metadata={
                     "failing_rows": r.failing_rows,

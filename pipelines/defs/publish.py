@@ -29,8 +29,6 @@ def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResu
             "path": dg.MetadataValue.path(str(result.path)),
             "size_mb": round(result.size_bytes / 1e6, 2),
             "tables": dg.MetadataValue.json(result.tables),
-            "dagster/row_count": sum(
-                n for t, n in result.tables.items() if t.startswith("marts.")
-            ),
+            "dagster/row_count": sum(n for t, n in result.tables.items() if t.startswith("marts.")),
         }
     )

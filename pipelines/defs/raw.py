@@ -1,7 +1,7 @@
 """Raw files: the landing folder loaded into the build database's `raw` and `ops` schemas."""
 
-import duckdb
 import dagster as dg
+import duckdb
 
 from pipelines.ingest.landing import KINDS, LandingLoader
 from pipelines.settings import paths
@@ -18,19 +18,33 @@ _DESCRIPTIONS = {kind.table: kind.label for kind in KINDS}
     name="landing_files",
     specs=[
         *[
-            dg.AssetSpec(key, group_name="raw", kinds={"duckdb", "csv"},
-                         description=f"{_DESCRIPTIONS[key.path[-1]]}: every landed export, "
-                                     "one snapshot per export day, with file lineage.")
+            dg.AssetSpec(
+                key,
+                group_name="raw",
+                kinds={"duckdb", "csv"},
+                description=f"{_DESCRIPTIONS[key.path[-1]]}: every landed export, "
+                "one snapshot per export day, with file lineage.",
+            )
             for key in RAW_TABLE_KEYS
         ],
-        dg.AssetSpec(CLIENTS_KEY, group_name="raw", kinds={"duckdb"},
-                     description="Client register: clients.csv plus the client folders in "
-                                 "landing/."),
-        dg.AssetSpec(FILE_LOADS_KEY, group_name="ops", kinds={"duckdb"},
-                     description="Every landed file: loaded, duplicate or quarantined, and why."),
-        dg.AssetSpec(REJECTED_ROWS_KEY, group_name="ops", kinds={"duckdb"},
-                     description="Every row kept out of the marts, with its reason and raw "
-                                 "record."),
+        dg.AssetSpec(
+            CLIENTS_KEY,
+            group_name="raw",
+            kinds={"duckdb"},
+            description="Client register: clients.csv plus the client folders in landing/.",
+        ),
+        dg.AssetSpec(
+            FILE_LOADS_KEY,
+            group_name="ops",
+            kinds={"duckdb"},
+            description="Every landed file: loaded, duplicate or quarantined, and why.",
+        ),
+        dg.AssetSpec(
+            REJECTED_ROWS_KEY,
+            group_name="ops",
+            kinds={"duckdb"},
+            description="Every row kept out of the marts, with its reason and raw record.",
+        ),
     ],
     pool="socialwh_build_db",
 )
@@ -46,22 +60,37 @@ def landing_files(context: dg.AssetExecutionContext):
             + ", ".join(summary.unlisted_clients)
         )
     with duckdb.connect(str(p.build_db), read_only=True) as con:
+
         def rows(table: str) -> int:
             return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
         for key in RAW_TABLE_KEYS:
             table = ".".join(key.path)
             new = sum(f.rows_loaded for f in summary.files if f.kind == key.path[-1])
-            yield dg.MaterializeResult(asset_key=key, metadata={
-                "dagster/row_count": rows(table), "rows_loaded_this_run": new})
-        yield dg.MaterializeResult(asset_key=CLIENTS_KEY, metadata={
-            "dagster/row_count": rows("raw.clients"),
-            "unlisted_clients": ", ".join(summary.unlisted_clients) or "none"})
-        yield dg.MaterializeResult(asset_key=FILE_LOADS_KEY, metadata={
-            "dagster/row_count": rows("ops.file_loads"),
-            "files_loaded": summary.count("loaded"),
-            "files_duplicate": summary.count("duplicate"),
-            "files_quarantined": summary.count("quarantined")})
-        yield dg.MaterializeResult(asset_key=REJECTED_ROWS_KEY, metadata={
-            "dagster/row_count": rows("ops.rejected_rows"),
-            "rows_rejected_this_run": summary.rows_rejected})
+            yield dg.MaterializeResult(
+                asset_key=key,
+                metadata={"dagster/row_count": rows(table), "rows_loaded_this_run": new},
+            )
+        yield dg.MaterializeResult(
+            asset_key=CLIENTS_KEY,
+            metadata={
+                "dagster/row_count": rows("raw.clients"),
+                "unlisted_clients": ", ".join(summary.unlisted_clients) or "none",
+            },
+        )
+        yield dg.MaterializeResult(
+            asset_key=FILE_LOADS_KEY,
+            metadata={
+                "dagster/row_count": rows("ops.file_loads"),
+                "files_loaded": summary.count("loaded"),
+                "files_duplicate": summary.count("duplicate"),
+                "files_quarantined": summary.count("quarantined"),
+            },
+        )
+        yield dg.MaterializeResult(
+            asset_key=REJECTED_ROWS_KEY,
+            metadata={
+                "dagster/row_count": rows("ops.rejected_rows"),
+                "rows_rejected_this_run": summary.rows_rejected,
+            },
+        )

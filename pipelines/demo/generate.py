@@ -23,8 +23,15 @@ class DemoSummary:
     clients_csv: Path | None
 
 
-def generate(out: Path, *, clients: int = 3, days: int = 90, seed: int = 42,
-             language: str = "mixed", end: date = DEFAULT_END) -> DemoSummary:
+def generate(
+    out: Path,
+    *,
+    clients: int = 3,
+    days: int = 90,
+    seed: int = 42,
+    language: str = "mixed",
+    end: date = DEFAULT_END,
+) -> DemoSummary:
     rng = np.random.default_rng(seed)
     out.mkdir(parents=True, exist_ok=True)
     first = end - timedelta(days=days - 1)

@@ -7,10 +7,21 @@ from dataclasses import dataclass
 import numpy as np
 
 NAMES = {
-    "pharmacy": ["Pharmacie Dupont", "Pharmacie Tremblay", "Pharmacie Gagnon", "Pharmacie Roy",
-                 "Pharmacie Côté", "Pharmacie Bouchard"],
-    "clinic": ["Clinique Santé Plus", "Clinique du Parc", "Clinique Médicale Lévis",
-               "Clinique Physio Laval", "Clinique Dentaire Mirabel"],
+    "pharmacy": [
+        "Pharmacie Dupont",
+        "Pharmacie Tremblay",
+        "Pharmacie Gagnon",
+        "Pharmacie Roy",
+        "Pharmacie Côté",
+        "Pharmacie Bouchard",
+    ],
+    "clinic": [
+        "Clinique Santé Plus",
+        "Clinique du Parc",
+        "Clinique Médicale Lévis",
+        "Clinique Physio Laval",
+        "Clinique Dentaire Mirabel",
+    ],
     "pharma": ["BioPharma Laurentides", "Labo Saint-Laurent", "Pharmaquébec Inc."],
 }
 SECTOR_ORDER = ("pharmacy", "clinic", "pharma")
@@ -42,9 +53,14 @@ def roster(n: int, language: str, rng: np.random.Generator) -> list[DemoClient]:
         round_ = i // (len(SECTOR_ORDER) * len(names))
         name = base if round_ == 0 else f"{base} {round_ + 1}"
         lang = language if language in ("en", "fr") else ("fr" if i % 2 == 0 else "en")
-        clients.append(DemoClient(
-            slug=slugify(name), name=name, sector=sector, language=lang,
-            page_id=str(100_000_000_000_000 + int(rng.integers(0, 10**14))),
-            posts_per_week=float({"pharmacy": 4, "clinic": 3, "pharma": 2}[sector]),
-        ))
+        clients.append(
+            DemoClient(
+                slug=slugify(name),
+                name=name,
+                sector=sector,
+                language=lang,
+                page_id=str(100_000_000_000_000 + int(rng.integers(0, 10**14))),
+                posts_per_week=float({"pharmacy": 4, "clinic": 3, "pharma": 2}[sector]),
+            )
+        )
     return clients

@@ -22,7 +22,9 @@ class Client:
     listed: bool
 
 
-def read_register(con: duckdb.DuckDBPyConnection, csv_path: Path) -> tuple[dict[str, Client], list[str]]:
+def read_register(
+    con: duckdb.DuckDBPyConnection, csv_path: Path
+) -> tuple[dict[str, Client], list[str]]:
     """Clients listed in clients.csv, and warnings about values that had to be defaulted."""
     if not csv_path.exists():
         return {}, []
@@ -44,19 +46,24 @@ def read_register(con: duckdb.DuckDBPyConnection, csv_path: Path) -> tuple[dict[
             continue
         sector = rec.get("sector", "").lower() or "other"
         if sector not in SECTORS:
-            warnings.append(f"clients.csv: {slug} has sector '{sector}', not one of "
-                            f"{', '.join(SECTORS)}; using 'other'")
+            warnings.append(
+                f"clients.csv: {slug} has sector '{sector}', not one of "
+                f"{', '.join(SECTORS)}; using 'other'"
+            )
             sector = "other"
         tz = rec.get("timezone", "") or DEFAULT_TIMEZONE
         if tz not in zones:
-            warnings.append(f"clients.csv: {slug} has unknown time zone '{tz}'; "
-                            f"using {DEFAULT_TIMEZONE}")
+            warnings.append(
+                f"clients.csv: {slug} has unknown time zone '{tz}'; using {DEFAULT_TIMEZONE}"
+            )
             tz = DEFAULT_TIMEZONE
         register[slug] = Client(slug, rec.get("name") or slug, sector, tz, True)
     return register, warnings
 
 
-def with_unlisted(register: dict[str, Client], folders: set[str]) -> tuple[dict[str, Client], list[str]]:
+def with_unlisted(
+    register: dict[str, Client], folders: set[str]
+) -> tuple[dict[str, Client], list[str]]:
     """Add client folders missing from the register, as sector 'other'."""
     merged = dict(register)
     unlisted = sorted(folders - register.keys())

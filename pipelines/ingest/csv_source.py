@@ -41,7 +41,9 @@ def sniff_encoding(path: Path) -> str:
     return "utf-8"
 
 
-def header_of(con: duckdb.DuckDBPyConnection, path: Path, encoding: str, skip: int = 0) -> list[str]:
+def header_of(
+    con: duckdb.DuckDBPyConnection, path: Path, encoding: str, skip: int = 0
+) -> list[str]:
     """The column names DuckDB sees in the file (reads the first lines only)."""
     try:
         rel = con.sql(

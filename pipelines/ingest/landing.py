@@ -65,8 +65,10 @@ class IngestSummary:
 
 def landed_files(landing: Path) -> list[Path]:
     return sorted(
-        p for p in landing.rglob("*")
-        if p.is_file() and not p.name.startswith((".", "~$"))
+        p
+        for p in landing.rglob("*")
+        if p.is_file()
+        and not p.name.startswith((".", "~$"))
         and not p.name.lower().endswith(IGNORED_SUFFIXES)
     )
 
@@ -91,8 +93,10 @@ def detect_kind(headers: list[str]) -> tuple[TabularKind, dict[str, str], str]:
     shown = ", ".join(f'"{h}"' for h in headers[:8]) + (" …" if len(headers) > 8 else "")
     nearest = ""
     if best is not None and best[0] < len(best[1].signature):
-        nearest = (f" It looks closest to the {best[1].label} export, which also needs "
-                   f"{', '.join(best[2])}.")
+        nearest = (
+            f" It looks closest to the {best[1].label} export, which also needs "
+            f"{', '.join(best[2])}."
+        )
     raise UnreadableFile(
         f"the header does not match any export kind socialwh knows (columns: {shown})"
         f"{'.' + nearest if nearest else ''}",
@@ -115,13 +119,12 @@ class LandingLoader:
         summary = IngestSummary()
         with duckdb.connect(str(self.paths.build_db)) as con:
             ensure_schema(con, KINDS)
-            register, summary.warnings = client_register.read_register(
-                con, self.paths.clients_csv
-            )
+            register, summary.warnings = client_register.read_register(con, self.paths.clients_csv)
             files = landed_files(self.paths.landing)
             folders = {
                 f.relative_to(self.paths.landing).parts[0]
-                for f in files if len(f.relative_to(self.paths.landing).parts) > 1
+                for f in files
+                if len(f.relative_to(self.paths.landing).parts) > 1
             }
             folders = {f for f in folders if client_register.SLUG.match(f)}
             clients, summary.unlisted_clients = client_register.with_unlisted(register, folders)
@@ -134,9 +137,12 @@ class LandingLoader:
                 summary.files.append(outcome)
                 self.progress(
                     f"[{i}/{len(new)}] {outcome.path}: {outcome.status}"
-                    + (f" ({outcome.rows_loaded} rows" + (
-                        f", {outcome.rows_rejected} rejected)" if outcome.rows_rejected else ")")
-                       if outcome.status == "loaded" else "")
+                    + (
+                        f" ({outcome.rows_loaded} rows"
+                        + (f", {outcome.rows_rejected} rejected)" if outcome.rows_rejected else ")")
+                        if outcome.status == "loaded"
+                        else ""
+                    )
                     + (f" — {outcome.reason}" if outcome.status != "loaded" else "")
                 )
             con.execute("CHECKPOINT")
@@ -164,8 +170,13 @@ class LandingLoader:
         parts = Path(rel).parts
         client = parts[0] if len(parts) > 1 else None
         sha = sha256_of(path)
-        base = {"path": rel, "sha256": sha, "client": client, "size_bytes": st.st_size,
-                "modified_at": modified_at}
+        base = {
+            "path": rel,
+            "sha256": sha,
+            "client": client,
+            "size_bytes": st.st_size,
+            "modified_at": modified_at,
+        }
         try:
             if client is None:
                 raise UnreadableFile(
@@ -194,30 +205,51 @@ class LandingLoader:
             con.execute("BEGIN TRANSACTION")
             try:
                 counts = load_tabular(
-                    con, kind, path, encoding=encoding, mapping=mapping,
-                    lineage={"client": client, "path": rel, "sha256": sha,
-                             "loaded_at": self.loaded_at, "snapshot_date": snapshot_date},
+                    con,
+                    kind,
+                    path,
+                    encoding=encoding,
+                    mapping=mapping,
+                    lineage={
+                        "client": client,
+                        "path": rel,
+                        "sha256": sha,
+                        "loaded_at": self.loaded_at,
+                        "snapshot_date": snapshot_date,
+                    },
                 )
                 if counts.loaded == 0 and counts.rejected == 0:
-                    raise UnreadableFile("the file has a header but no rows",
-                                         "Export it again; check the date range selected.")
-                self._record(con, base, status="loaded", kind=kind.name, language=language,
-                             rows_loaded=counts.loaded, rows_rejected=counts.rejected,
-                             snapshot_date=snapshot_date)
+                    raise UnreadableFile(
+                        "the file has a header but no rows",
+                        "Export it again; check the date range selected.",
+                    )
+                self._record(
+                    con,
+                    base,
+                    status="loaded",
+                    kind=kind.name,
+                    language=language,
+                    rows_loaded=counts.loaded,
+                    rows_rejected=counts.rejected,
+                    snapshot_date=snapshot_date,
+                )
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
-            return FileOutcome(rel, "loaded", client, kind.name, language,
-                               counts.loaded, counts.rejected)
+            return FileOutcome(
+                rel, "loaded", client, kind.name, language, counts.loaded, counts.rejected
+            )
         except UnreadableFile as exc:
             reason = f"{exc.problem.rstrip('.')}. {exc.advice}"
             self._quarantine(path, rel, reason)
             self._record(con, base, status="quarantined", reason=reason)
             return FileOutcome(rel, "quarantined", client, reason=reason)
         except duckdb.Error as exc:
-            reason = (f"DuckDB could not parse it ({str(exc).splitlines()[0]}). "
-                      "Check that the download finished, and export it again.")
+            reason = (
+                f"DuckDB could not parse it ({str(exc).splitlines()[0]}). "
+                "Check that the download finished, and export it again."
+            )
             self._quarantine(path, rel, reason)
             self._record(con, base, status="quarantined", reason=reason)
             return FileOutcome(rel, "quarantined", client, reason=reason)
@@ -240,4 +272,6 @@ class LandingLoader:
         shutil.move(str(path), target)
         target.with_name(target.name + ".reason.txt").write_text(
             f"File: landing/{rel}\nQuarantined: {self.loaded_at:%Y-%m-%d %H:%M} UTC\n"
-            f"Problem: {reason}\n", encoding="utf-8")
+            f"Problem: {reason}\n",
+            encoding="utf-8",
+        )

@@ -93,8 +93,11 @@ class TabularKind:
     def ddl(self) -> str:
         cols = [f"{f.name} {TYPES[f.type][0]}" for f in self.fields]
         cols += [f"{name} {typ}" for name, typ, _ in self.extra_columns]
-        return f"CREATE TABLE IF NOT EXISTS raw.{self.table} ({LINEAGE_COLUMNS},\n    " + \
-            ",\n    ".join(cols) + ")"
+        return (
+            f"CREATE TABLE IF NOT EXISTS raw.{self.table} ({LINEAGE_COLUMNS},\n    "
+            + ",\n    ".join(cols)
+            + ")"
+        )
 
 
 def quote_ident(name: str) -> str:
