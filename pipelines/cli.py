@@ -49,6 +49,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_ui(args: argparse.Namespace) -> int:
     p = paths().ensure()
     use_instance(p)
+    # The webserver runs from the project root: pin the data dir the user meant.
+    os.environ["SOCIALWH_DATA_DIR"] = str(p.data_dir)
     # Loading the definitions here prepares the dbt manifest before the webserver starts.
     import pipelines.project  # noqa: F401
 
