@@ -3,15 +3,13 @@
 import dagster as dg
 import duckdb
 
-from pipelines.ingest.landing import KINDS, LandingLoader
+from pipelines.ingest.landing import RAW_TABLES, LandingLoader
 from pipelines.settings import paths
 
-RAW_TABLE_KEYS = [dg.AssetKey(["raw", kind.table]) for kind in KINDS]
+RAW_TABLE_KEYS = [dg.AssetKey(["raw", table]) for table in RAW_TABLES]
 CLIENTS_KEY = dg.AssetKey(["raw", "clients"])
 FILE_LOADS_KEY = dg.AssetKey(["ops", "file_loads"])
 REJECTED_ROWS_KEY = dg.AssetKey(["ops", "rejected_rows"])
-
-_DESCRIPTIONS = {kind.table: kind.label for kind in KINDS}
 
 
 @dg.multi_asset(
@@ -22,7 +20,7 @@ _DESCRIPTIONS = {kind.table: kind.label for kind in KINDS}
                 key,
                 group_name="raw",
                 kinds={"duckdb", "csv"},
-                description=f"{_DESCRIPTIONS[key.path[-1]]}: every landed export, "
+                description=f"{RAW_TABLES[key.path[-1]]}: every landed export, "
                 "one snapshot per export day, with file lineage.",
             )
             for key in RAW_TABLE_KEYS
@@ -51,7 +49,8 @@ _DESCRIPTIONS = {kind.table: kind.label for kind in KINDS}
 def landing_files(context: dg.AssetExecutionContext):
     """Detect, validate and load the new files of landing/; quarantine what cannot be loaded."""
     p = paths()
-    summary = LandingLoader(p, context.run_id, progress=context.log.info).run()
+    loader = LandingLoader(p, context.run_id, progress=context.log.info)
+    summary = loader.run()
     for warning in summary.warnings:
         context.log.warning(warning)
     if summary.unlisted_clients:
@@ -66,7 +65,9 @@ def landing_files(context: dg.AssetExecutionContext):
 
         for key in RAW_TABLE_KEYS:
             table = ".".join(key.path)
-            new = sum(f.rows_loaded for f in summary.files if f.kind == key.path[-1])
+            new = con.execute(
+                f"SELECT count(*) FROM {table} WHERE loaded_at = ?", [loader.loaded_at]
+            ).fetchone()[0]
             yield dg.MaterializeResult(
                 asset_key=key,
                 metadata={"dagster/row_count": rows(table), "rows_loaded_this_run": new},

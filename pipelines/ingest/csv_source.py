@@ -1,28 +1,52 @@
-"""Opening a landed CSV with DuckDB: encoding, separator and header are sniffed, never assumed."""
+"""Opening a landed CSV: encoding, preamble, separator and header are sniffed, never assumed.
+
+Only the first few lines are read in Python (to find a `sep=` line, a title line and
+the header); DuckDB reads the rows. Windows-1252 files, which DuckDB cannot decode, are
+transcoded to UTF-8 beside the build database first.
+"""
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from pipelines.ingest.errors import UnreadableFile
 
-HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<?xml")
-ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx (or any zip) renamed to .csv
+HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<?xml", b"<body")
+ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx (or any zip)
+SEPARATORS = (",", ";", "\t")
+TRUNCATION_HINTS = ("expected number of columns", "unterminated quote", "maximum line size")
 
 
-def sniff_encoding(path: Path) -> str:
-    """DuckDB's name for the file's encoding, from its byte-order mark or a UTF-8 trial."""
+@dataclass(frozen=True)
+class CsvSource:
+    path: Path  # the file DuckDB reads (a UTF-8 copy for Windows-1252 files)
+    encoding: str  # DuckDB's name: utf-8 or utf-16
+    delimiter: str
+    skip: int  # preamble lines before the header (`sep=`, a title)
+    title: str | None  # Meta's page-level series put the metric's title above the header
+    headers: list[str]
+    source_encoding: str  # what the landed file was: utf-8, utf-16 or windows-1252
+
+
+def _sniff_bytes(path: Path) -> tuple[bytes, str]:
     with path.open("rb") as fh:
         head = fh.read(64 * 1024)
-    if not head.strip():
+    if not head.strip(b" \r\n\t\x00\xef\xbb\xbf\xff\xfe"):
         raise UnreadableFile("the file is empty", "Export it again from the platform.")
     if head.startswith(ZIP_MAGIC):
         raise UnreadableFile(
             "the file is a spreadsheet (zip/xlsx) saved with a .csv name",
-            "Export it as CSV from the platform, or drop the .xlsx itself.",
+            "Drop the .xlsx file itself, or export CSV from the platform.",
         )
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head, "utf-16"
     lowered = head.lstrip(b"\xef\xbb\xbf \r\n\t").lower()
     if lowered.startswith(HTML_MARKERS):
         raise UnreadableFile(
@@ -30,30 +54,85 @@ def sniff_encoding(path: Path) -> str:
             "saved instead of the download",
             "Download the export again while logged in.",
         )
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        # A cut in the middle of a multi-byte character at the 64 KiB boundary is still UTF-8.
+        # A cut inside a multi-byte character at the 64 KiB boundary is still UTF-8.
         if exc.start < len(head) - 4:
-            return "latin-1"
-    return "utf-8"
+            return head, "windows-1252"
+    return head, "utf-8"
 
 
-def header_of(
-    con: duckdb.DuckDBPyConnection, path: Path, encoding: str, skip: int = 0
-) -> list[str]:
-    """The column names DuckDB sees in the file (reads the first lines only)."""
+def _first_lines(head: bytes, encoding: str) -> list[str]:
+    codec = {"utf-16": "utf-16", "windows-1252": "cp1252"}.get(encoding, "utf-8-sig")
+    text = head.decode(codec, errors="ignore").lstrip("\ufeff")
+    return text.splitlines()[:6]
+
+
+def _fields(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
+
+
+def _transcode(path: Path, scratch: Path) -> Path:
+    scratch.mkdir(parents=True, exist_ok=True)
+    target = scratch / (re.sub(r"[^A-Za-z0-9._-]", "_", path.name) + ".utf8")
+    with path.open("rb") as src, target.open("wb") as dst:
+        decoder = codecs.getincrementaldecoder("cp1252")(errors="replace")
+        for block in iter(lambda: src.read(1 << 20), b""):
+            dst.write(decoder.decode(block).encode("utf-8"))
+        dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+    return target
+
+
+def open_csv(path: Path, scratch: Path) -> CsvSource:
+    head, encoding = _sniff_bytes(path)
+    lines = _first_lines(head, encoding)
+    skip, delimiter, title = 0, None, None
+    if lines and lines[0].strip().lower().startswith("sep="):
+        delimiter = lines[0].strip()[4:5] or ","
+        skip = 1
+    if len(lines) <= skip:
+        raise UnreadableFile("the file has no header line", "Export it again from the platform.")
+    if delimiter is None:
+        header_line = lines[skip]
+        delimiter = max(SEPARATORS, key=lambda s: len(_fields(header_line, s)))
+    if len(lines) > skip + 1:
+        first, second = _fields(lines[skip], delimiter), _fields(lines[skip + 1], delimiter)
+        if len(first) == 1 and len(second) > 1:  # a title line above the real header
+            title, skip = first[0].strip(), skip + 1
+    headers = [h.strip().lstrip("\ufeff") for h in _fields(lines[skip], delimiter)]
+    readable = path
+    if encoding == "windows-1252":
+        readable = _transcode(path, scratch)
+    return CsvSource(
+        readable,
+        "utf-8" if encoding == "windows-1252" else encoding,
+        delimiter,
+        skip,
+        title,
+        headers,
+        encoding,
+    )
+
+
+def stage_csv(con: duckdb.DuckDBPyConnection, src: CsvSource) -> None:
+    """All rows as text into temp table sw_file, with sw_row = the data row's number (1 = first)."""
     try:
-        rel = con.sql(
-            "SELECT * FROM read_csv(?, all_varchar = true, header = true, encoding = ?, "
-            "skip = ?, sample_size = 2048) LIMIT 0",
-            params=[str(path), encoding, skip],
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE sw_file AS SELECT row_number() OVER () AS sw_row, * "
+            "FROM read_csv(?, all_varchar = true, header = true, encoding = ?, skip = ?, "
+            "delim = ?, quote = '\"', escape = '\"')",
+            [str(src.path), src.encoding, src.skip, src.delimiter],
         )
-        return list(rel.columns)
     except duckdb.Error as exc:
+        first = str(exc).splitlines()[0]
+        if any(h in str(exc).lower() for h in TRUNCATION_HINTS):
+            raise UnreadableFile(
+                f"some rows are cut short or have missing columns — the download was probably "
+                f"interrupted (DuckDB: {first})",
+                "Download the export again and replace this file.",
+            ) from exc
         raise UnreadableFile(
-            f"DuckDB could not read it as CSV ({str(exc).splitlines()[0]})",
-            "Check that the download finished and export it again.",
+            f"DuckDB could not read it as CSV ({first})",
+            "Check that this is an unmodified export and download it again.",
         ) from exc

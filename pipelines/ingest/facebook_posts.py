@@ -61,7 +61,6 @@ KIND = TabularKind(
     name="facebook_posts",
     table="facebook_posts",
     label="Facebook posts (Meta Business Suite)",
-    description="Facebook posts, lifetime metrics as of the export day (Meta Business Suite).",
     fields=FIELDS,
     signature=("post_id", "page_id", "publish_time", "permalink", "post_type", "reach"),
     one_of=(("views", "legacy_impressions"),),

@@ -17,6 +17,18 @@ def normalize(name: str) -> str:
     return re.sub(r"\s+", " ", no_accents.replace("’", "'")).strip().lower()
 
 
+CURRENCY_PLACEHOLDER = "(cur)"  # in an alias: any ISO currency code, e.g. "(CAD)"
+
+
+def _lookup(alias_norm: str, by_norm: dict[str, str]) -> str | None:
+    if CURRENCY_PLACEHOLDER not in alias_norm:
+        return by_norm.get(alias_norm)
+    pattern = re.compile(
+        "^" + re.escape(alias_norm).replace(re.escape(CURRENCY_PLACEHOLDER), r"\([a-z]{3}\)") + "$"
+    )
+    return next((h for n, h in by_norm.items() if pattern.match(n)), None)
+
+
 def match_columns(headers: Iterable[str], aliases: Aliases) -> tuple[dict[str, str], str]:
     """Map canonical names to the file's actual header names, and tell the file's language.
 
@@ -29,8 +41,9 @@ def match_columns(headers: Iterable[str], aliases: Aliases) -> tuple[dict[str, s
     for canonical, (en, fr) in aliases.items():
         en_norm, fr_norm = {normalize(n) for n in en}, {normalize(n) for n in fr}
         for norm in [*map(normalize, en), *map(normalize, fr)]:
-            if norm in by_norm:
-                found[canonical] = by_norm[norm]
+            hit = _lookup(norm, by_norm)
+            if hit is not None:
+                found[canonical] = hit
                 if norm in en_norm and norm not in fr_norm:
                     langs.add("en")
                 elif norm in fr_norm and norm not in en_norm:

@@ -19,16 +19,31 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from pipelines.ingest import clients as client_register
-from pipelines.ingest import csv_source
+from pipelines.ingest import linkedin_page, meta_ads, meta_page_series, workbook
+from pipelines.ingest.conversions import KIND as CONVERSIONS
+from pipelines.ingest.csv_source import ZIP_MAGIC, open_csv, stage_csv
 from pipelines.ingest.errors import UnreadableFile
 from pipelines.ingest.facebook_posts import KIND as FACEBOOK_POSTS
-from pipelines.ingest.tabular import TabularKind, load_tabular
+from pipelines.ingest.instagram_posts import KIND as INSTAGRAM_POSTS
+from pipelines.ingest.tabular import LoadCounts, TabularKind, detect, load_parsed
 from pipelines.ingest.warehouse_schema import ensure_schema
 from pipelines.settings import Paths
 
-KINDS: list[TabularKind] = [FACEBOOK_POSTS]
+CSV_KINDS: list[TabularKind] = [FACEBOOK_POSTS, INSTAGRAM_POSTS, meta_ads.KIND, CONVERSIONS]
+SHEET_KINDS: list[TabularKind] = linkedin_page.SHEET_KINDS
+# raw table -> what it holds, for the Dagster asset descriptions
+RAW_TABLES: dict[str, str] = {
+    **{k.table: k.label for k in [*CSV_KINDS, *SHEET_KINDS]},
+    meta_page_series.TABLE: meta_page_series.LABEL,
+}
 # Names that browsers and editors use for files still being written, or their own scratch.
 IGNORED_SUFFIXES = (".crdownload", ".part", ".partial", ".tmp", ".download", ".reason.txt")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+class NeedsDateRange(Exception):
+    """A yearless page series whose folder has no dated series loaded yet: try it last."""
+
 
 log = logging.getLogger(__name__)
 
@@ -81,25 +96,14 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def detect_kind(headers: list[str]) -> tuple[TabularKind, dict[str, str], str]:
-    """The kind whose signature columns the header holds; else a reason naming the nearest."""
-    best: tuple[int, TabularKind, list[str]] | None = None
-    for kind in KINDS:
-        mapping, language, missing = kind.match(headers)
-        if not missing:
-            return kind, mapping, language
-        if best is None or len(missing) < best[0]:
-            best = (len(missing), kind, missing)
+def unknown_kind(headers: list[str], kinds: list[TabularKind]) -> UnreadableFile:
+    _, nearest, missing = detect(kinds, headers)
     shown = ", ".join(f'"{h}"' for h in headers[:8]) + (" …" if len(headers) > 8 else "")
-    nearest = ""
-    if best is not None and best[0] < len(best[1].signature):
-        nearest = (
-            f" It looks closest to the {best[1].label} export, which also needs "
-            f"{', '.join(best[2])}."
-        )
-    raise UnreadableFile(
-        f"the header does not match any export kind socialwh knows (columns: {shown})"
-        f"{'.' + nearest if nearest else ''}",
+    hint = ""
+    if nearest is not None and len(missing) < len(nearest.signature):
+        hint = f". It looks closest to the {nearest.label}, which also needs {', '.join(missing)}"
+    return UnreadableFile(
+        f"the header does not match any export kind socialwh knows (columns: {shown}){hint}",
         "Check that this is an unmodified platform export; supported kinds are listed in the "
         "README.",
     )
@@ -118,7 +122,8 @@ class LandingLoader:
         self.paths.ensure()
         summary = IngestSummary()
         with duckdb.connect(str(self.paths.build_db)) as con:
-            ensure_schema(con, KINDS)
+            ensure_schema(con, [*CSV_KINDS, *SHEET_KINDS])
+            con.execute(meta_page_series.DDL)
             register, summary.warnings = client_register.read_register(con, self.paths.clients_csv)
             files = landed_files(self.paths.landing)
             folders = {
@@ -132,21 +137,27 @@ class LandingLoader:
             seen = self._already_seen(con)
             new = [f for f in files if self._fingerprint(f) not in seen]
             self.progress(f"{len(files)} file(s) in landing, {len(new)} new")
-            for i, path in enumerate(new, 1):
-                outcome = self._load_one(con, path, clients)
-                summary.files.append(outcome)
-                self.progress(
-                    f"[{i}/{len(new)}] {outcome.path}: {outcome.status}"
-                    + (
-                        f" ({outcome.rows_loaded} rows"
-                        + (f", {outcome.rows_rejected} rejected)" if outcome.rows_rejected else ")")
-                        if outcome.status == "loaded"
-                        else ""
-                    )
-                    + (f" — {outcome.reason}" if outcome.status != "loaded" else "")
-                )
+            deferred: list[Path] = []
+            for path in new:
+                try:
+                    self._report(summary, self._load_one(con, path, clients), len(new))
+                except NeedsDateRange:
+                    deferred.append(path)
+            for path in deferred:
+                self._report(summary, self._load_one(con, path, clients, final=True), len(new))
             con.execute("CHECKPOINT")
         return summary
+
+    def _report(self, summary: IngestSummary, outcome: FileOutcome, total: int) -> None:
+        summary.files.append(outcome)
+        if outcome.status == "loaded":
+            detail = f"{outcome.kind}, {outcome.rows_loaded} rows"
+            if outcome.rows_rejected:
+                detail += f", {outcome.rows_rejected} rejected"
+            detail = f"({detail})"
+        else:
+            detail = f"— {outcome.reason}"
+        self.progress(f"[{len(summary.files)}/{total}] {outcome.path}: {outcome.status} {detail}")
 
     def _fingerprint(self, path: Path) -> tuple[str, int, float]:
         st = path.stat()
@@ -163,7 +174,7 @@ class LandingLoader:
     def _rel(self, path: Path) -> str:
         return path.relative_to(self.paths.landing).as_posix()
 
-    def _load_one(self, con, path: Path, clients) -> FileOutcome:
+    def _load_one(self, con, path: Path, clients, final: bool = False) -> FileOutcome:
         rel = self._rel(path)
         st = path.stat()
         modified_at = datetime.fromtimestamp(st.st_mtime, UTC)
@@ -198,61 +209,129 @@ class LandingLoader:
                 reason = f"same content as {earlier[0]}, already loaded"
                 self._record(con, base, status="duplicate", reason=reason)
                 return FileOutcome(rel, "duplicate", client, reason=reason)
-            encoding = csv_source.sniff_encoding(path)
-            headers = csv_source.header_of(con, path, encoding)
-            kind, mapping, language = detect_kind(headers)
-            snapshot_date = modified_at.astimezone(ZoneInfo(clients[client].timezone)).date()
+            tz = clients[client].timezone
+            lineage = {
+                "client": client,
+                "path": rel,
+                "sha256": sha,
+                "loaded_at": self.loaded_at,
+                "snapshot_date": modified_at.astimezone(ZoneInfo(tz)).date(),
+            }
             con.execute("BEGIN TRANSACTION")
             try:
-                counts = load_tabular(
-                    con,
-                    kind,
-                    path,
-                    encoding=encoding,
-                    mapping=mapping,
-                    lineage={
-                        "client": client,
-                        "path": rel,
-                        "sha256": sha,
-                        "loaded_at": self.loaded_at,
-                        "snapshot_date": snapshot_date,
-                    },
-                )
-                if counts.loaded == 0 and counts.rejected == 0:
-                    raise UnreadableFile(
-                        "the file has a header but no rows",
-                        "Export it again; check the date range selected.",
-                    )
+                if path.suffix.lower() in XLSX_SUFFIXES:
+                    kind, language, counts = self._load_workbook(con, path, lineage, tz)
+                else:
+                    kind, language, counts = self._load_csv(con, path, lineage, tz, final)
+                if counts.loaded == 0:
+                    raise self._nothing_loaded(con, counts)
                 self._record(
                     con,
                     base,
                     status="loaded",
-                    kind=kind.name,
+                    kind=kind,
                     language=language,
                     rows_loaded=counts.loaded,
                     rows_rejected=counts.rejected,
-                    snapshot_date=snapshot_date,
+                    snapshot_date=lineage["snapshot_date"],
                 )
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
             return FileOutcome(
-                rel, "loaded", client, kind.name, language, counts.loaded, counts.rejected
+                rel, "loaded", client, kind, language, counts.loaded, counts.rejected
             )
         except UnreadableFile as exc:
             reason = f"{exc.problem.rstrip('.')}. {exc.advice}"
-            self._quarantine(path, rel, reason)
-            self._record(con, base, status="quarantined", reason=reason)
-            return FileOutcome(rel, "quarantined", client, reason=reason)
-        except duckdb.Error as exc:
+        except duckdb.InvalidInputException as exc:  # the file's bytes, not our SQL
             reason = (
                 f"DuckDB could not parse it ({str(exc).splitlines()[0]}). "
                 "Check that the download finished, and export it again."
             )
-            self._quarantine(path, rel, reason)
-            self._record(con, base, status="quarantined", reason=reason)
-            return FileOutcome(rel, "quarantined", client, reason=reason)
+        self._quarantine(path, rel, reason)
+        self._record(con, base, status="quarantined", reason=reason)
+        return FileOutcome(rel, "quarantined", client, reason=reason)
+
+    def _load_csv(self, con, path: Path, lineage: dict, tz: str, final: bool):
+        src = open_csv(path, scratch=self.paths.build_dir / "tmp")
+        try:
+            stage_csv(con, src)
+        finally:
+            if src.path != path:
+                src.path.unlink(missing_ok=True)  # the UTF-8 copy of a Windows-1252 file
+        if meta_page_series.matches(src):
+            end = lineage["snapshot_date"]
+            if meta_page_series.has_yearless_dates(con):
+                folder = lineage["path"].rsplit("/", 1)[0]
+                reference = meta_page_series.reference_end(con, lineage["client"], folder)
+                if reference is None and not final:
+                    raise NeedsDateRange(lineage["path"])
+                end = reference or end
+            counts = meta_page_series.load(con, src, lineage, end)
+            return meta_page_series.NAME, None, counts
+        kind, mapping, language = detect(CSV_KINDS, src.headers)
+        if kind is None:
+            raise unknown_kind(src.headers, [*CSV_KINDS, *SHEET_KINDS])
+        constants = {
+            "client": lineage["client"],
+            "timezone": tz,
+            "header_currency": meta_ads.header_currency(src.headers),
+        }
+        counts = load_parsed(con, kind, mapping, lineage, constants)
+        return kind.name, language, counts
+
+    def _load_workbook(self, con, path: Path, lineage: dict, tz: str):
+        with path.open("rb") as fh:
+            if fh.read(4) != ZIP_MAGIC:
+                raise UnreadableFile(
+                    "the file has an .xlsx name but is not a spreadsheet",
+                    "Download the export again.",
+                )
+        loaded, languages = [], set()
+        total = LoadCounts(0, 0)
+        sheets = workbook.read_sheets(path)
+        for sheet in sheets:
+            kind, mapping, language = detect(SHEET_KINDS, sheet.headers)
+            if kind is None:
+                self.progress(
+                    f"  sheet '{sheet.name}' of {lineage['path']} is not one socialwh "
+                    "loads; skipped"
+                )
+                continue
+            workbook.stage_sheet(con, sheet)
+            counts = load_parsed(
+                con, kind, mapping, lineage, {"client": lineage["client"], "timezone": tz}
+            )
+            total = LoadCounts(total.loaded + counts.loaded, total.rejected + counts.rejected)
+            loaded.append(kind.name)
+            languages.add(language)
+        if not loaded:
+            names = ", ".join(f"'{s.name}'" for s in sheets) or "none"
+            raise UnreadableFile(
+                f"no sheet of this workbook is a LinkedIn Page analytics sheet (sheets: {names})",
+                "Download the page analytics export from LinkedIn again (All posts, Metrics, "
+                "New followers).",
+            )
+        language = "mixed" if len(languages) > 1 else languages.pop()
+        return ",".join(loaded), language, total
+
+    def _nothing_loaded(self, con, counts: LoadCounts) -> UnreadableFile:
+        if counts.rejected == 0:
+            return UnreadableFile(
+                "the file has a header but no rows",
+                "Export it again; check the date range selected.",
+            )
+        top = con.execute(
+            "SELECT reason FROM ops.rejected_rows WHERE rejected_at = ? GROUP BY reason "
+            "ORDER BY count(*) DESC LIMIT 1",
+            [self.loaded_at],
+        ).fetchone()
+        return UnreadableFile(
+            f"none of its {counts.rejected} rows could be read (most common problem: "
+            f"{top[0] if top else 'unknown'})",
+            "Check that the columns hold what their names say, and export it again.",
+        )
 
     def _record(self, con, base: dict, *, status: str, **values) -> None:
         row = base | {"status": status, "loaded_at": self.loaded_at, "run_id": self.run_id} | values

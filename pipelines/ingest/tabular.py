@@ -1,15 +1,16 @@
 """Loading a tabular export into `raw`, generic over export kinds.
 
-A kind declares its fields (canonical name, type, header aliases, parser);
-DuckDB reads the file as text, parses every field in SQL, and splits the rows:
-those that parse go to `raw.<table>`, the others to `ops.rejected_rows` with the
-reason and the raw record, so nothing is lost and nothing is half-loaded.
+A kind declares its fields (canonical name, type, header aliases, parser). The file's
+rows sit as text in temp table `sw_file` (see csv_source.stage_csv and
+workbook.stage_sheet); DuckDB parses every field in SQL and splits the rows: those that
+parse go to `raw.<table>`, the others to `ops.rejected_rows` with the reason and the
+record (its recognised columns only: nothing outside a kind's allow-list is stored).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 
@@ -17,27 +18,38 @@ from pipelines.ingest.headers import Aliases, match_columns
 
 # SQL parsers for fr-CA and en exports; each returns NULL for "not reported" ('' or '-').
 PARSER_MACROS = r"""
-CREATE OR REPLACE TEMP MACRO sw_blank(x) AS x IS NULL OR trim(x) IN ('', '-', '--');
+CREATE OR REPLACE TEMP MACRO sw_blank(x) AS x IS NULL OR trim(x) IN ('', '-', '--', 'nan', 'NaN');
 CREATE OR REPLACE TEMP MACRO sw_text(x) AS CASE WHEN sw_blank(x) THEN NULL ELSE trim(x) END;
-CREATE OR REPLACE TEMP MACRO sw_count(x) AS CASE WHEN sw_blank(x) THEN NULL ELSE
-    TRY_CAST(TRY_CAST(regexp_replace(trim(x), '[\s\x{00a0}\x{202f},]', '', 'g') AS DOUBLE)
-             AS BIGINT) END;
-CREATE OR REPLACE TEMP MACRO sw_decimal(x) AS CASE WHEN sw_blank(x) THEN NULL ELSE
+CREATE OR REPLACE TEMP MACRO sw_number(x) AS CASE WHEN sw_blank(x) THEN NULL ELSE
     TRY_CAST(CASE
         WHEN contains(x, ',') AND contains(x, '.')
-            THEN regexp_replace(trim(x), '[\s\x{00a0}\x{202f},%]', '', 'g')
-        ELSE replace(regexp_replace(trim(x), '[\s\x{00a0}\x{202f}%]', '', 'g'), ',', '.')
+            THEN regexp_replace(trim(x), '[\s\x{00a0}\x{202f},%$€]', '', 'g')
+        WHEN regexp_matches(trim(x), '^-?[0-9]{1,3}(,[0-9]{3})+$')
+            THEN replace(trim(x), ',', '')
+        ELSE replace(regexp_replace(trim(x), '[\s\x{00a0}\x{202f}%$€]', '', 'g'), ',', '.')
     END AS DOUBLE) END;
+CREATE OR REPLACE TEMP MACRO sw_count(x) AS
+    CASE WHEN sw_number(x) = round(sw_number(x)) THEN CAST(sw_number(x) AS BIGINT) END;
+CREATE OR REPLACE TEMP MACRO sw_decimal(x) AS sw_number(x);
+CREATE OR REPLACE TEMP MACRO sw_rate(x) AS
+    CASE WHEN contains(x, '%') THEN sw_number(x) / 100 ELSE sw_number(x) END;
 CREATE OR REPLACE TEMP MACRO sw_local_timestamp(x) AS CASE WHEN sw_blank(x) THEN NULL ELSE
-    try_strptime(trim(x), ['%m/%d/%Y %H:%M', '%m/%d/%Y %H:%M:%S', '%Y-%m-%d %H:%M:%S',
-                           '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M', '%m/%d/%Y']) END;
+    coalesce(
+        try_strptime(trim(x), ['%m/%d/%Y %H:%M', '%m/%d/%Y %H:%M:%S', '%Y-%m-%d %H:%M:%S',
+                               '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M', '%m/%d/%Y', '%Y-%m-%d']),
+        TRY_CAST(trim(x) AS TIMESTAMP)) END;
+CREATE OR REPLACE TEMP MACRO sw_date(x) AS CAST(sw_local_timestamp(x) AS DATE);
+CREATE OR REPLACE TEMP MACRO sw_has_offset(x) AS
+    regexp_matches(trim(x), '(Z|[+-][0-9]{2}:?[0-9]{2})$');
 """
 
 TYPES = {
     "text": ("VARCHAR", "sw_text"),
     "count": ("BIGINT", "sw_count"),
     "decimal": ("DOUBLE", "sw_decimal"),
+    "rate": ("DOUBLE", "sw_rate"),
     "local_timestamp": ("TIMESTAMP", "sw_local_timestamp"),
+    "date": ("DATE", "sw_date"),
 }
 
 LINEAGE_COLUMNS = """
@@ -70,8 +82,10 @@ class TabularKind:
     signature: tuple[str, ...]
     # alternatives: at least one of each group must be present (e.g. Views or Impressions)
     one_of: tuple[tuple[str, ...], ...] = ()
-    description: str = ""
-    extra_columns: tuple[tuple[str, str, str], ...] = field(default=())  # (name, type, sql)
+    # computed columns: (name, type, SQL over the parsed fields and the $-constants)
+    extra_columns: tuple[tuple[str, str, str], ...] = field(default=())
+    # row-level rules beyond parsing: (SQL true when the row is bad, SQL message)
+    row_rules: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def aliases(self) -> Aliases:
@@ -104,33 +118,58 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
 @dataclass
 class LoadCounts:
     loaded: int
     rejected: int
 
 
-def load_tabular(
+def detect(kinds: list[TabularKind], headers: list[str]):
+    """(kind, mapping, language) of the first kind whose signature the header holds, else
+    (None, nearest kind, its missing headers)."""
+    best = None
+    for kind in kinds:
+        mapping, language, missing = kind.match(headers)
+        if not missing:
+            return kind, mapping, language
+        if best is None or len(missing) < len(best[1]):
+            best = (kind, missing)
+    return None, best[0] if best else None, best[1] if best else []
+
+
+def _inline(sql: str, constants: dict[str, str] | None) -> str:
+    for const, value in (constants or {}).items():
+        sql = re.sub(rf"\${const}\b", lambda _m, v=value: sql_literal(v), sql)
+    return sql
+
+
+def _on_parsed_fields(sql: str, kind: TabularKind, mapping: dict[str, str]) -> str:
+    """Row rules name canonical text fields; before parsing they read the file's columns."""
+    for f in kind.fields:
+        if f.type == "text":
+            src = f"sw_text({quote_ident(mapping[f.name])})" if f.name in mapping else "NULL"
+            sql = re.sub(rf"\b{f.name}\b", lambda _m, s=src: s, sql)
+    return sql
+
+
+def load_parsed(
     con: duckdb.DuckDBPyConnection,
     kind: TabularKind,
-    path: Path,
-    *,
-    encoding: str,
     mapping: dict[str, str],
     lineage: dict[str, object],
-    skip: int = 0,
+    constants: dict[str, str] | None = None,
 ) -> LoadCounts:
-    """Parse every row of `path` in DuckDB and insert good rows into raw, bad ones into ops.
+    """Parse sw_file's rows in DuckDB; good rows into raw.<table>, bad ones into ops.
 
-    Runs inside the caller's transaction: a failure leaves nothing behind.
+    Runs inside the caller's transaction: a failure leaves nothing behind. `constants`
+    are file-level values (e.g. the currency in a header) that extra columns refer to
+    as $name; they are inlined as SQL literals.
     """
     con.execute(PARSER_MACROS)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE sw_file AS SELECT row_number() OVER () AS sw_row, * "
-        "FROM read_csv(?, all_varchar = true, header = true, encoding = ?, skip = ?, "
-        "sample_size = -1)",
-        [str(path), encoding, skip],
-    )
     parsed, problems = [], []
     for f in kind.fields:
         if f.name not in mapping:
@@ -147,17 +186,24 @@ def load_tabular(
                 f"CASE WHEN NOT sw_blank({src}) AND {fn}({src}) IS NULL "
                 f"THEN '{label} is not a valid {f.type.replace('_', ' ')}: ' || {src} END"
             )
-        if f.type == "count":
+        if f.type in ("count", "decimal"):
             problems.append(f"CASE WHEN {fn}({src}) < 0 THEN '{label} is negative' END")
         if f.required:
             problems.append(f"CASE WHEN sw_blank({src}) THEN '{label} is empty' END")
-    extras = [f"{sql} AS {name}" for name, _, sql in kind.extra_columns]
+    for bad, message in kind.row_rules:
+        bad_sql = _inline(_on_parsed_fields(bad, kind, mapping), constants)
+        problems.append(f"CASE WHEN {bad_sql} THEN {_on_parsed_fields(message, kind, mapping)} END")
+    record = ", ".join(f"{sql_literal(h)}: {quote_ident(h)}" for h in mapping.values())
     con.execute(
         "CREATE OR REPLACE TEMP TABLE sw_parsed AS SELECT sw_row, "
         f"concat_ws('; ', {', '.join(problems) or 'NULL'}) AS sw_problem, "
+        f"to_json({{{record}}})::VARCHAR AS sw_record, "
         f"{', '.join(parsed)} FROM sw_file"
     )
-    if extras:
+    if kind.extra_columns:
+        extras = []
+        for name, _, sql in kind.extra_columns:
+            extras.append(f"{_inline(sql, constants)} AS {name}")
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE sw_parsed AS SELECT *, {', '.join(extras)} "
             "FROM sw_parsed"
@@ -172,14 +218,13 @@ def load_tabular(
     )
     con.execute(
         "INSERT INTO ops.rejected_rows (path, row_number, reason, raw_record, client, kind, "
-        "rejected_at) SELECT $path, p.sw_row, p.sw_problem, to_json(f)::VARCHAR, $client, "
-        "$kind, $loaded_at FROM sw_parsed p JOIN sw_file f USING (sw_row) "
-        "WHERE p.sw_problem <> '' ORDER BY p.sw_row",
+        "rejected_at) SELECT $path, sw_row, sw_problem, sw_record, $client, $kind, $loaded_at "
+        "FROM sw_parsed WHERE sw_problem <> '' ORDER BY sw_row",
         {k: lineage[k] for k in ("path", "client", "loaded_at")} | {"kind": kind.name},
     )
     loaded, rejected = con.execute(
         "SELECT count(*) FILTER (WHERE sw_problem = ''), count(*) FILTER (WHERE sw_problem <> '') "
         "FROM sw_parsed"
     ).fetchone()
-    con.execute("DROP TABLE sw_file; DROP TABLE sw_parsed")
+    con.execute("DROP TABLE sw_parsed")
     return LoadCounts(loaded, rejected)

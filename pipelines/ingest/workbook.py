@@ -1,0 +1,68 @@
+"""Reading an .xlsx export's sheets (openpyxl through pandas; DuckDB's excel extension needs
+a download). Each sheet's rows are staged as text like a CSV's, numbered as in Excel."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.ingest.errors import UnreadableFile
+
+MAX_HEADER_ROW = 5  # the header is on row 2 in LinkedIn's exports; allow a little drift
+
+
+@dataclass
+class Sheet:
+    name: str
+    headers: list[str]
+    rows: pd.DataFrame  # text cells, columns named by the header
+
+
+def read_sheets(path: Path) -> list[Sheet]:
+    try:
+        book = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="openpyxl")
+    except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
+        raise UnreadableFile(
+            f"the spreadsheet cannot be opened ({exc.__class__.__name__}: {exc})",
+            "Download the export again; if it opens in Excel, save it again as .xlsx.",
+        ) from exc
+    sheets = []
+    for name, frame in book.items():
+        filled = frame.notna().sum(axis=1)
+        header_rows = [i for i in range(min(MAX_HEADER_ROW, len(frame))) if filled.iloc[i] >= 2]
+        if not header_rows:
+            continue
+        h = header_rows[0]
+        headers = [
+            str(c).strip() if pd.notna(c) else f"column_{i + 1}"
+            for i, c in enumerate(frame.iloc[h])
+        ]
+        body = frame.iloc[h + 1 :].copy()
+        body.columns = _unique(headers)
+        body = body.dropna(how="all")
+        sheets.append(Sheet(str(name), headers, body))
+    return sheets
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n}_{seen[n]}")
+    return out
+
+
+def stage_sheet(con: duckdb.DuckDBPyConnection, sheet: Sheet) -> None:
+    """The sheet's rows as text into temp table sw_file; sw_row is the Excel row number."""
+    frame = sheet.rows.astype("string")
+    frame.insert(0, "sw_row", sheet.rows.index.to_numpy() + 1)  # pandas row 0 is Excel row 1
+    con.register("sw_sheet", frame)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE sw_file AS SELECT * FROM sw_sheet")
+    finally:
+        con.unregister("sw_sheet")
