@@ -58,8 +58,9 @@ KIND = TabularKind(
         (
             "occurred_at",
             "TIMESTAMPTZ",
-            "CASE WHEN sw_has_offset(occurred_at_text) THEN TRY_CAST(occurred_at_text AS TIMESTAMPTZ)"
-            " ELSE timezone($timezone, sw_local_timestamp(occurred_at_text)) END",
+            "CASE WHEN sw_has_offset(occurred_at_text) "
+            "THEN TRY_CAST(occurred_at_text AS TIMESTAMPTZ) "
+            "ELSE timezone($timezone, sw_local_timestamp(occurred_at_text)) END",
         ),
         (
             "conversion_type",
