@@ -8,77 +8,16 @@ engagement: the reverse), its format and its theme.
 
 from __future__ import annotations
 
-import os
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
+from pipelines.demo import posts as posts_
+from pipelines.demo.posts import CAPTIONS, LABELS
 from pipelines.demo.roster import DemoClient
 
-WINDOW_DAYS = 90  # posts a daily export covers
-POST_TYPES = np.array(["Photos", "Videos", "Reels", "Links", "Text"])
-POST_TYPE_P = [0.35, 0.12, 0.33, 0.12, 0.08]
-TYPE_REACH = {"Photos": 1.0, "Videos": 1.2, "Reels": 1.7, "Links": 0.7, "Text": 0.5}
-THEMES = np.array(
-    [
-        "educational",
-        "promotional",
-        "testimonial",
-        "behind_the_scenes",
-        "health_news",
-        "contest_poll",
-    ]
-)
-THEME_P = [0.34, 0.2, 0.1, 0.1, 0.16, 0.1]
-OBJECTIVE = {
-    "educational": "awareness",
-    "health_news": "awareness",
-    "behind_the_scenes": "awareness",
-    "promotional": "traffic",
-    "testimonial": "engagement",
-    "contest_poll": "engagement",
-}
-ENGAGEMENT_RATE = {"awareness": (0.008, 0.025), "traffic": (0.02, 0.05), "engagement": (0.08, 0.16)}
-CLICK_SHARE = {"awareness": 0.25, "traffic": 0.6, "engagement": 0.15}
-LABELS = {
-    "en": {
-        "educational": "Educational",
-        "promotional": "Promotion",
-        "testimonial": "Testimonial",
-        "behind_the_scenes": "Behind the scenes",
-        "health_news": "Health news",
-        "contest_poll": "Contest",
-    },
-    "fr": {
-        "educational": "Éducatif",
-        "promotional": "Promotion",
-        "testimonial": "Témoignage",
-        "behind_the_scenes": "Coulisses",
-        "health_news": "Actualité santé",
-        "contest_poll": "Concours",
-    },
-}
-CAPTIONS = {
-    "en": {
-        "educational": "💊 Did you know? Five tips to store your medication safely.\n#health #tips",
-        "promotional": "🛍️ Special offer this week: 20% off vitamins!\n#promo #sale",
-        "testimonial": '❤️ "The team helped me so much" — a patient story.\n#testimonial',
-        "behind_the_scenes": "👩‍⚕️ Meet our team: behind the scenes at the counter.\n#ourteam",
-        "health_news": "📰 Flu season is here: vaccination clinics open Monday.\n#publichealth",
-        "contest_poll": "🎁 Contest! Comment to win a wellness basket.\n#giveaway #contest",
-    },
-    "fr": {
-        "educational": "💊 Saviez-vous? Cinq conseils pour bien ranger vos médicaments.\n#santé",
-        "promotional": "🛍️ Offre spéciale : 20 % de rabais sur les vitamines!\n#promo",
-        "testimonial": "❤️ « L'équipe m'a tellement aidé » — témoignage d'une patiente.\n#merci",
-        "behind_the_scenes": "👩‍⚕️ Rencontrez notre équipe : les coulisses du comptoir.\n#équipe",
-        "health_news": "📰 Saison de la grippe : la vaccination commence lundi.\n#santépublique",
-        "contest_poll": "🎁 Concours! Commentez pour gagner un panier bien-être.\n#concours",
-    },
-}
 # The real export's columns, in its order (fixtures/meta-real), plus the click columns
 # that some exports carry.
 COLUMNS_EN = [
@@ -153,78 +92,25 @@ FRENCH = {
 }
 
 
-def make_posts(
-    client: DemoClient, first_day: date, last_day: date, rng: np.random.Generator
-) -> pd.DataFrame:
-    """Every post the client publishes between first_day - WINDOW_DAYS and last_day."""
-    start = first_day - timedelta(days=WINDOW_DAYS)
-    span = (last_day - start).days + 1
-    n = max(1, int(rng.poisson(client.posts_per_week * span / 7)))
-    day_offsets = np.sort(rng.integers(0, span, n))
-    minutes = rng.integers(7 * 60, 21 * 60, n)
-    post_type = rng.choice(POST_TYPES, n, p=POST_TYPE_P)
-    theme = rng.choice(THEMES, n, p=THEME_P)
-    objective = np.array([OBJECTIVE[t] for t in theme])
-    boosted = rng.random(n) < np.where(theme == "promotional", 0.3, 0.05)
-    type_mult = np.array([TYPE_REACH[t] for t in post_type])
-    impressions = rng.lognormal(7.3, 0.7, n) * type_mult * np.where(boosted, 4.0, 1.0)
-    impressions = np.where(objective == "engagement", impressions * 0.35, impressions)
-    frequency = rng.uniform(1.15, 1.9, n)
-    lo = np.array([ENGAGEMENT_RATE[o][0] for o in objective])
-    hi = np.array([ENGAGEMENT_RATE[o][1] for o in objective])
-    engagements = impressions * rng.uniform(lo, hi)
-    click_share = np.array([CLICK_SHARE[o] for o in objective])
-    # Increasing with time like Meta's ids, unique within and (by the random base) across pages.
-    post_ids = int(rng.integers(10**15, 8 * 10**15)) + np.cumsum(rng.integers(1, 10**9, n))
-    is_reel = post_type == "Reels"
+def make_posts(client: DemoClient, first_day: date, last_day: date,
+               rng: np.random.Generator) -> pd.DataFrame:
+    posts = posts_.make_posts(client, first_day, last_day, rng)
+    ids = posts.post_id
+    is_reel = (posts.post_type == "Reels").to_numpy()
     # Meta often labels reels "Videos"; only the permalink tells them apart.
-    post_type = np.where(is_reel & (rng.random(n) < 0.3), "Videos", post_type)
-    permalinks = np.where(
+    relabel = is_reel & (rng.random(len(posts)) < 0.3)
+    posts["post_type"] = np.where(relabel, "Videos", posts.post_type)
+    posts["permalink"] = np.where(
         is_reel,
-        [f"https://www.facebook.com/reel/{i}" for i in post_ids],
-        [f"https://www.facebook.com/{client.page_id}/posts/{i}" for i in post_ids],
+        "https://www.facebook.com/reel/" + ids,
+        f"https://www.facebook.com/{client.page_id}/posts/" + ids,
     )
-    return pd.DataFrame(
-        {
-            "post_id": post_ids.astype(str),
-            "published": [
-                datetime.combine(start + timedelta(days=int(d)), time()) + timedelta(minutes=int(m))
-                for d, m in zip(day_offsets, minutes, strict=True)
-            ],
-            "post_type": post_type,
-            "is_video": np.isin(post_type, ["Videos", "Reels"]),
-            "theme": theme,
-            "labelled": rng.random(n) < 0.6,
-            "boosted": boosted,
-            "permalink": permalinks,
-            "impressions": impressions,
-            "reach": impressions / frequency,
-            "clicks": engagements * click_share,
-            "link_clicks_share": rng.uniform(0.5, 0.9, n),
-            "reactions": engagements * (1 - click_share) * 0.75,
-            "comments": engagements * (1 - click_share) * 0.12,
-            "shares": engagements * (1 - click_share) * 0.13,
-            "duration": np.where(
-                np.isin(post_type, ["Videos", "Reels"]), rng.uniform(8, 90, n).round(1), 0.0
-            ),
-        }
-    )
+    return posts
 
 
 def export_frame(client: DemoClient, posts: pd.DataFrame, export_day: date) -> pd.DataFrame:
     """The export Meta would give on export_day: lifetime totals so far, real column names."""
-    end_of_day = datetime.combine(export_day, time(23, 59))
-    window = posts[
-        (posts.published <= end_of_day)
-        & (posts.published > end_of_day - timedelta(days=WINDOW_DAYS))
-    ]
-    age_days = (end_of_day - window.published).dt.total_seconds() / 86400
-    # Most of a post's audience comes in its first two days, then a slow tail for weeks.
-    age = age_days.to_numpy()
-    grown = 0.85 * (1 - np.exp(-(age + 0.1) / 1.2)) + 0.15 * np.minimum(age / 45, 1.0)
-
-    def lifetime(col: str) -> np.ndarray:
-        return np.floor(window[col].to_numpy() * grown).astype(np.int64)
+    window, lifetime = posts_.lifetime_window(posts, export_day)
 
     views, reach = lifetime("impressions"), lifetime("reach")
     reach = np.minimum(reach, views)
@@ -293,25 +179,19 @@ def write_exports(
     last_day: date,
     rng: np.random.Generator,
     timezone: str,
-) -> int:
+) -> posts_.Written:
     """One export per day; each file's mtime is its export evening (the snapshot date)."""
     posts = make_posts(client, first_day, last_day, rng)
     out = client_dir / "facebook"
     out.mkdir(parents=True, exist_ok=True)
-    rows = 0
-    day = first_day
-    while day <= last_day:
+    files = rows = 0
+    for day in posts_.export_days(first_day, last_day):
         frame = export_frame(client, posts, day)
         stamp = day.strftime("%b-%d-%Y")
-        name = (
-            f"publications_facebook_{stamp}.csv"
-            if client.language == "fr"
-            else f"facebook_posts_{stamp}.csv"
-        )
-        path = out / name
+        french = client.language == "fr"
+        path = out / (f"publications_facebook_{stamp}.csv" if french
+                      else f"facebook_posts_{stamp}.csv")
         frame.to_csv(path, index=False, encoding="utf-8-sig")
-        exported_at = datetime.combine(day, time(23, 30), ZoneInfo(timezone)).timestamp()
-        os.utime(path, (exported_at, exported_at))
-        rows += len(frame)
-        day += timedelta(days=1)
-    return rows
+        posts_.write_time(path, day, timezone)
+        files, rows = files + 1, rows + len(frame)
+    return posts_.Written(files, rows, posts.post_id.tolist())
