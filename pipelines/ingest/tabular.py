@@ -18,16 +18,24 @@ from pipelines.ingest.headers import Aliases, match_columns
 
 # SQL parsers for fr-CA and en exports; each returns NULL for "not reported" ('' or '-').
 PARSER_MACROS = r"""
-CREATE OR REPLACE TEMP MACRO sw_blank(x) AS x IS NULL OR trim(x) IN ('', '-', '--', 'nan', 'NaN');
+CREATE OR REPLACE TEMP MACRO sw_blank(x) AS
+    regexp_full_match(coalesce(x, ''), '\s*(-|--|nan|NaN|undefined)?\s*');
 CREATE OR REPLACE TEMP MACRO sw_text(x) AS CASE WHEN sw_blank(x) THEN NULL ELSE trim(x) END;
-CREATE OR REPLACE TEMP MACRO sw_number(x) AS CASE WHEN sw_blank(x) THEN NULL ELSE
-    TRY_CAST(CASE
-        WHEN contains(x, ',') AND contains(x, '.')
-            THEN regexp_replace(trim(x), '[\s\x{00a0}\x{202f},%$€]', '', 'g')
-        WHEN regexp_matches(trim(x), '^-?[0-9]{1,3}(,[0-9]{3})+$')
-            THEN replace(trim(x), ',', '')
-        ELSE replace(regexp_replace(trim(x), '[\s\x{00a0}\x{202f}%$€]', '', 'g'), ',', '.')
-    END AS DOUBLE) END;
+CREATE OR REPLACE TEMP MACRO sw_squeeze(x) AS
+    replace(replace(replace(replace(replace(replace(trim(x), ' ', ''), chr(160), ''),
+        chr(8239), ''), '%', ''), '$', ''), '€', '');
+-- "1 234,5" (fr-CA), "1,234.5" and "1,234" (en), "12,5" (fr decimal comma)
+CREATE OR REPLACE TEMP MACRO sw_number_of(y) AS TRY_CAST(CASE
+        WHEN NOT contains(y, ',') THEN y
+        WHEN contains(y, '.') THEN replace(y, ',', '')
+        WHEN regexp_full_match(y, '-?[0-9]{1,3}(,[0-9]{3})+') THEN replace(y, ',', '')
+        ELSE replace(y, ',', '.') END AS DOUBLE);
+CREATE OR REPLACE TEMP MACRO sw_number(x) AS
+    CASE WHEN sw_blank(x) THEN NULL ELSE sw_number_of(sw_squeeze(x)) END;
+-- the same, for a value already squeezed into a column (macros copy their argument at
+-- every use, so the tabular loader squeezes each cell once in a CTE)
+CREATE OR REPLACE TEMP MACRO sw_number_squeezed(x, y) AS
+    CASE WHEN sw_blank(x) THEN NULL ELSE sw_number_of(y) END;
 CREATE OR REPLACE TEMP MACRO sw_count(x) AS TRY_CAST(sw_number(x) AS BIGINT);
 CREATE OR REPLACE TEMP MACRO sw_decimal(x) AS sw_number(x);
 CREATE OR REPLACE TEMP MACRO sw_rate(x) AS
@@ -157,8 +165,18 @@ def _on_parsed_fields(sql: str, kind: TabularKind) -> str:
 # Each type parses in two steps so that the costly text clean-up runs once per cell:
 # a base value in a CTE, then the final cast. (Nesting the macros made DuckDB's planner
 # take over a second for a 20-column sheet.)
-BASE_PARSER = {"text": "sw_text", "count": "sw_number", "decimal": "sw_number",
-               "rate": "sw_rate", "local_timestamp": "sw_local_timestamp", "date": "sw_date"}
+NUMERIC = ("count", "decimal", "rate")
+BASE_PARSER = {"text": "sw_text", "local_timestamp": "sw_local_timestamp", "date": "sw_date"}
+
+
+def _base(f: Field) -> str:
+    raw, sq = f'"{f.name}__raw"', f'"{f.name}__sq"'
+    if f.type == "rate":
+        return (f"sw_number_squeezed({raw}, {sq}) / CASE WHEN contains({raw}, '%') THEN 100 "
+                "ELSE 1 END")
+    if f.type in NUMERIC:
+        return f"sw_number_squeezed({raw}, {sq})"
+    return f"{BASE_PARSER[f.type]}({raw})"
 
 
 def _final(f: Field) -> str:
@@ -182,7 +200,7 @@ def load_parsed(
     as $name; they are inlined as SQL literals.
     """
     con.execute(PARSER_MACROS)
-    base, final, problems = [], [], []
+    cells, base, final, problems = [], [], [], []
     for f in kind.fields:
         if f.name not in mapping:
             final.append(f"CAST(NULL AS {TYPES[f.type][0]}) AS {f.name}")
@@ -191,7 +209,10 @@ def load_parsed(
             continue
         src = quote_ident(mapping[f.name])
         raw = f'"{f.name}__raw"'
-        base.append(f'{src} AS {raw}, {BASE_PARSER[f.type]}({src}) AS "{f.name}__v"')
+        cells.append(f"{src} AS {raw}")
+        if f.type in NUMERIC:
+            cells.append(f'sw_squeeze({src}) AS "{f.name}__sq"')
+        base.append(f'{_base(f)} AS "{f.name}__v"')
         final.append(f"{_final(f)} AS {f.name}")
         label = mapping[f.name].replace("'", "''")
         if f.type != "text":
@@ -209,8 +230,9 @@ def load_parsed(
     record = ", ".join(f"{sql_literal(h)}: {quote_ident(h)}" for h in mapping.values())
     con.execute(
         "CREATE OR REPLACE TEMP TABLE sw_parsed AS "
-        f"WITH base AS (SELECT sw_row, to_json({{{record}}})::VARCHAR AS sw_record, "
-        f"{', '.join(base)} FROM sw_file) "
+        f"WITH cells AS (SELECT sw_row, to_json({{{record}}})::VARCHAR AS sw_record, "
+        f"{', '.join(cells) or 'NULL AS sw_none'} FROM sw_file), "
+        f"base AS (SELECT *, {', '.join(base) or 'NULL AS sw_none2'} FROM cells) "
         "SELECT sw_row, sw_record, "
         f"concat_ws('; ', {', '.join(problems) or 'NULL'}) AS sw_problem, "
         f"{', '.join(final)} FROM base"
