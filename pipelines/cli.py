@@ -20,8 +20,11 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     kinds = tuple(k.strip() for k in args.kinds.split(",")) if args.kinds else KINDS
     unknown = set(kinds) - set(KINDS)
     if unknown:
-        print(f"socialwh: unknown --kinds {', '.join(sorted(unknown))}; choose from "
-              f"{', '.join(KINDS)}", file=sys.stderr)
+        print(
+            f"socialwh: unknown --kinds {', '.join(sorted(unknown))}; choose from "
+            f"{', '.join(KINDS)}",
+            file=sys.stderr,
+        )
         return 2
     summary = generate(
         Path(args.out),
@@ -94,10 +97,16 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--language", choices=["en", "fr", "mixed"], default="mixed")
     demo.add_argument("--end", help="last export day, YYYY-MM-DD (default 2026-03-31)")
-    demo.add_argument("--kinds", help="comma-separated subset of: facebook, instagram, page, "
-                      "ads, linkedin, conversions (default: all)")
-    demo.add_argument("--no-quirks", action="store_true",
-                      help="leave out the duplicate, Windows-1252 and HTML-error-page files")
+    demo.add_argument(
+        "--kinds",
+        help="comma-separated subset of: facebook, instagram, page, "
+        "ads, linkedin, conversions (default: all)",
+    )
+    demo.add_argument(
+        "--no-quirks",
+        action="store_true",
+        help="leave out the duplicate, Windows-1252 and HTML-error-page files",
+    )
     demo.set_defaults(func=cmd_demo_data)
 
     run = sub.add_parser("run", help="run the nightly job once (exit 1 if a blocking check failed)")

@@ -92,8 +92,9 @@ FRENCH = {
 }
 
 
-def make_posts(client: DemoClient, first_day: date, last_day: date,
-               rng: np.random.Generator) -> pd.DataFrame:
+def make_posts(
+    client: DemoClient, first_day: date, last_day: date, rng: np.random.Generator
+) -> pd.DataFrame:
     posts = posts_.make_posts(client, first_day, last_day, rng)
     ids = posts.post_id
     is_reel = (posts.post_type == "Reels").to_numpy()
@@ -189,8 +190,9 @@ def write_exports(
         frame = export_frame(client, posts, day)
         stamp = day.strftime("%b-%d-%Y")
         french = client.language == "fr"
-        path = out / (f"publications_facebook_{stamp}.csv" if french
-                      else f"facebook_posts_{stamp}.csv")
+        path = out / (
+            f"publications_facebook_{stamp}.csv" if french else f"facebook_posts_{stamp}.csv"
+        )
         frame.to_csv(path, index=False, encoding="utf-8-sig")
         posts_.write_time(path, day, timezone)
         files, rows = files + 1, rows + len(frame)

@@ -36,7 +36,7 @@ GENERATORS = {
     "linkedin": linkedin_page.write_exports,
 }
 HTML_ERROR_PAGE = (
-    "<!DOCTYPE html>\n<html lang=\"fr\"><head><title>Facebook</title></head>"
+    '<!DOCTYPE html>\n<html lang="fr"><head><title>Facebook</title></head>'
     "<body>Votre session a expiré. Veuillez vous reconnecter.</body></html>\n"
 )
 
@@ -49,9 +49,17 @@ class DemoSummary:
     clients_csv: Path | None
 
 
-def generate(out: Path, *, clients: int = 3, days: int = 90, seed: int = 42,
-             language: str = "mixed", end: date = DEFAULT_END,
-             kinds: tuple[str, ...] = KINDS, quirks: bool = True) -> DemoSummary:
+def generate(
+    out: Path,
+    *,
+    clients: int = 3,
+    days: int = 90,
+    seed: int = 42,
+    language: str = "mixed",
+    end: date = DEFAULT_END,
+    kinds: tuple[str, ...] = KINDS,
+    quirks: bool = True,
+) -> DemoSummary:
     rng = np.random.default_rng(seed)
     out.mkdir(parents=True, exist_ok=True)
     first = end - timedelta(days=days - 1)
@@ -61,15 +69,20 @@ def generate(out: Path, *, clients: int = 3, days: int = 90, seed: int = 42,
         client_dir = out / client.slug
         written = {
             kind: GENERATORS[kind](client, client_dir, first, end, rng, DEFAULT_TIMEZONE)
-            for kind in KINDS if kind in kinds and kind in GENERATORS
+            for kind in KINDS
+            if kind in kinds and kind in GENERATORS
         }
         if "conversions" in kinds:
-            ids = [i for k in ("facebook", "instagram", "linkedin") if k in written
-                   for i in written[k].ids[-40:]]
+            ids = [
+                i
+                for k in ("facebook", "instagram", "linkedin")
+                if k in written
+                for i in written[k].ids[-40:]
+            ]
             ads = written.get("ads", Written())
             written["conversions"] = conversions.write_exports(
-                client, client_dir, first, end, rng, DEFAULT_TIMEZONE, ids, ads.ids,
-                ads.campaigns)
+                client, client_dir, first, end, rng, DEFAULT_TIMEZONE, ids, ads.ids, ads.campaigns
+            )
         for w in written.values():
             total.files, total.rows = total.files + w.files, total.rows + w.rows
     if quirks and roster_:

@@ -16,14 +16,25 @@ POST_TYPES = np.array(["IG image", "IG carousel", "IG reel", "IG story"])
 POST_TYPE_P = [0.3, 0.25, 0.35, 0.1]
 TYPE_REACH = {"IG image": 0.9, "IG carousel": 1.1, "IG reel": 1.8, "IG story": 0.6}
 COLUMNS = {  # English header -> French header
-    "Post ID": "Identifiant de la publication", "Account ID": "ID du compte",
-    "Account username": "Nom d'utilisateur du compte", "Account name": "Nom du compte",
-    "Description": "Description", "Duration (sec)": "Durée (s)",
-    "Publish time": "Heure de publication", "Permalink": "Permalien",
-    "Post type": "Type de publication", "Data comment": "Commentaire des données",
-    "Date": "Date", "Views": "Vues", "Reach": "Couverture", "Likes": "Mentions J'aime",
-    "Shares": "Partages", "Follows": "Followers en plus", "Comments": "Commentaires",
-    "Saves": "Enregistrements", "Profile visits": "Visites de profil",
+    "Post ID": "Identifiant de la publication",
+    "Account ID": "ID du compte",
+    "Account username": "Nom d'utilisateur du compte",
+    "Account name": "Nom du compte",
+    "Description": "Description",
+    "Duration (sec)": "Durée (s)",
+    "Publish time": "Heure de publication",
+    "Permalink": "Permalien",
+    "Post type": "Type de publication",
+    "Data comment": "Commentaire des données",
+    "Date": "Date",
+    "Views": "Vues",
+    "Reach": "Couverture",
+    "Likes": "Mentions J'aime",
+    "Shares": "Partages",
+    "Follows": "Followers en plus",
+    "Comments": "Commentaires",
+    "Saves": "Enregistrements",
+    "Profile visits": "Visites de profil",
     "Link clicks": "Clics sur le lien",
 }
 
@@ -33,37 +44,53 @@ def export_frame(client: DemoClient, posts: pd.DataFrame, export_day: date) -> p
     views = lifetime("impressions")
     reach = np.minimum(lifetime("reach"), views)
     lang = client.language
-    frame = pd.DataFrame({
-        "Post ID": window.post_id,
-        "Account ID": client.page_id[::-1],
-        "Account username": client.slug.replace("-", "_"),
-        "Account name": client.name,
-        "Description": [CAPTIONS[lang][t] for t in window.theme],
-        "Duration (sec)": np.where(window.is_video, window.duration.astype(str), "0"),
-        "Publish time": window.published.dt.strftime("%m/%d/%Y %H:%M"),
-        "Permalink": "https://www.instagram.com/p/" + window.post_id.str[-11:] + "/",
-        "Post type": window.post_type,
-        "Data comment": "",
-        "Date": "Global" if lang == "fr" else "Lifetime",
-        "Views": views,
-        "Reach": reach,
-        "Likes": lifetime("reactions"),
-        "Shares": lifetime("shares"),
-        "Follows": np.floor(lifetime("shares") * 0.3).astype(np.int64),
-        "Comments": lifetime("comments"),
-        "Saves": lifetime("saves"),
-        "Profile visits": np.floor(lifetime("clicks") * 0.5).astype(np.int64),
-        "Link clicks": np.floor(lifetime("clicks") * 0.3).astype(np.int64),
-    })
+    frame = pd.DataFrame(
+        {
+            "Post ID": window.post_id,
+            "Account ID": client.page_id[::-1],
+            "Account username": client.slug.replace("-", "_"),
+            "Account name": client.name,
+            "Description": [CAPTIONS[lang][t] for t in window.theme],
+            "Duration (sec)": np.where(window.is_video, window.duration.astype(str), "0"),
+            "Publish time": window.published.dt.strftime("%m/%d/%Y %H:%M"),
+            "Permalink": "https://www.instagram.com/p/" + window.post_id.str[-11:] + "/",
+            "Post type": window.post_type,
+            "Data comment": "",
+            "Date": "Global" if lang == "fr" else "Lifetime",
+            "Views": views,
+            "Reach": reach,
+            "Likes": lifetime("reactions"),
+            "Shares": lifetime("shares"),
+            "Follows": np.floor(lifetime("shares") * 0.3).astype(np.int64),
+            "Comments": lifetime("comments"),
+            "Saves": lifetime("saves"),
+            "Profile visits": np.floor(lifetime("clicks") * 0.5).astype(np.int64),
+            "Link clicks": np.floor(lifetime("clicks") * 0.3).astype(np.int64),
+        }
+    )
     return frame.rename(columns=COLUMNS) if lang == "fr" else frame
 
 
-def write_exports(client: DemoClient, client_dir: Path, first_day: date, last_day: date,
-                  rng: np.random.Generator, timezone: str) -> posts_.Written:
+def write_exports(
+    client: DemoClient,
+    client_dir: Path,
+    first_day: date,
+    last_day: date,
+    rng: np.random.Generator,
+    timezone: str,
+) -> posts_.Written:
     """Weekly exports (analysts download Instagram less often); returns (files, rows)."""
-    posts = posts_.make_posts(client, first_day, last_day, rng, POST_TYPES, POST_TYPE_P,
-                              TYPE_REACH, video_types=("IG reel", "IG story"),
-                              per_week_factor=1.2)
+    posts = posts_.make_posts(
+        client,
+        first_day,
+        last_day,
+        rng,
+        POST_TYPES,
+        POST_TYPE_P,
+        TYPE_REACH,
+        video_types=("IG reel", "IG story"),
+        per_week_factor=1.2,
+    )
     out = client_dir / "instagram"
     out.mkdir(parents=True, exist_ok=True)
     files = rows = 0

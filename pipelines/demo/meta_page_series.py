@@ -19,8 +19,14 @@ def _utf16_series(path: Path, title: str, days: list[date], values: np.ndarray) 
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-16"))  # BOM + UTF-16 LE
 
 
-def write_exports(client: DemoClient, client_dir: Path, first_day: date, last_day: date,
-                  rng: np.random.Generator, timezone: str) -> posts_.Written:
+def write_exports(
+    client: DemoClient,
+    client_dir: Path,
+    first_day: date,
+    last_day: date,
+    rng: np.random.Generator,
+    timezone: str,
+) -> posts_.Written:
     files = rows = 0
     month_start = first_day.replace(day=1)
     scale = {"pharmacy": 1.0, "clinic": 0.6, "pharma": 1.8}[client.sector]
@@ -37,11 +43,14 @@ def write_exports(client: DemoClient, client_dir: Path, first_day: date, last_da
         follows = rng.poisson(4 * scale, n)
         _utf16_series(out / "Views.csv", "Views", days, views)
         _utf16_series(out / "Follows.csv", "Facebook follows", days, follows)
-        pd.DataFrame({
-            "Date": [f"{d:%B} {d.day}" for d in days],  # no year, as Meta writes it
-            "Total Viewers": viewers_total, "New Viewers": viewers_new,
-            "Returning Viewers": viewers_total - viewers_new,
-        }).to_csv(out / "Viewers.csv", index=False, encoding="utf-8-sig")
+        pd.DataFrame(
+            {
+                "Date": [f"{d:%B} {d.day}" for d in days],  # no year, as Meta writes it
+                "Total Viewers": viewers_total,
+                "New Viewers": viewers_new,
+                "Returning Viewers": viewers_total - viewers_new,
+            }
+        ).to_csv(out / "Viewers.csv", index=False, encoding="utf-8-sig")
         for name in ("Views.csv", "Follows.csv", "Viewers.csv"):
             posts_.write_time(out / name, end, timezone)
         files, rows = files + 3, rows + 3 * n

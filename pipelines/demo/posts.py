@@ -28,6 +28,7 @@ class Written:
     ids: list[str] = field(default_factory=list)
     campaigns: list[str] = field(default_factory=list)
 
+
 WINDOW_DAYS = 90  # posts a daily export covers
 POST_TYPES = np.array(["Photos", "Videos", "Reels", "Links", "Text"])
 POST_TYPE_P = [0.35, 0.12, 0.33, 0.12, 0.08]
@@ -89,6 +90,8 @@ CAPTIONS = {
         "contest_poll": "🎁 Concours! Commentez pour gagner un panier bien-être.\n#concours",
     },
 }
+
+
 def make_posts(
     client: DemoClient,
     first_day: date,
@@ -145,8 +148,6 @@ def make_posts(
             ),
         }
     )
-
-
 
 
 def lifetime_window(posts: pd.DataFrame, export_day: date):

@@ -32,7 +32,7 @@ FIELDS = (
     Field(
         "funded_content_status", "text", ("Funded content status",), ("Statut du contenu financé",)
     ),
-    Field("metric_window", "text", ("Date",), ("Date",)),
+    Field("metric_window", "window", ("Date",), ("Date",)),
     Field("views", "count", ("Views",), ("Vues",)),
     Field("legacy_impressions", "count", ("Impressions",), ("Impressions",)),
     Field(

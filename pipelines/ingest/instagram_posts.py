@@ -24,7 +24,7 @@ FIELDS = (
     ),
     Field("permalink", "text", ("Permalink",), ("Permalien",)),
     Field("post_type", "text", ("Post type",), ("Type de publication",)),
-    Field("metric_window", "text", ("Date",), ("Date",)),
+    Field("metric_window", "window", ("Date",), ("Date",)),
     Field("views", "count", ("Views",), ("Vues",)),
     Field("legacy_impressions", "count", ("Impressions",), ("Impressions",)),
     Field("reach", "count", ("Reach",), ("Couverture",)),

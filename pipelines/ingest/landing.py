@@ -122,6 +122,7 @@ class LandingLoader:
         self.paths.ensure()
         summary = IngestSummary()
         with duckdb.connect(str(self.paths.build_db)) as con:
+            con.execute("SET enable_progress_bar = false")
             ensure_schema(con, [*CSV_KINDS, *SHEET_KINDS])
             con.execute(meta_page_series.DDL)
             register, summary.warnings = client_register.read_register(con, self.paths.clients_csv)

@@ -45,6 +45,9 @@ CREATE OR REPLACE TEMP MACRO sw_local_timestamp(x) AS CASE WHEN sw_blank(x) THEN
         try_strptime(trim(x), ['%m/%d/%Y %H:%M', '%m/%d/%Y %H:%M:%S', '%Y-%m-%d %H:%M:%S',
                                '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M', '%m/%d/%Y', '%Y-%m-%d']),
         TRY_CAST(trim(x) AS TIMESTAMP)) END;
+-- Meta's metric window: Lifetime (en) and Global (fr) mean the same thing
+CREATE OR REPLACE TEMP MACRO sw_window(x) AS CASE
+    WHEN lower(trim(x)) IN ('lifetime', 'global') THEN 'lifetime' ELSE sw_text(x) END;
 CREATE OR REPLACE TEMP MACRO sw_date(x) AS CAST(sw_local_timestamp(x) AS DATE);
 CREATE OR REPLACE TEMP MACRO sw_has_offset(x) AS
     regexp_matches(trim(x), '(Z|[+-][0-9]{2}:?[0-9]{2})$');
@@ -57,6 +60,7 @@ TYPES = {
     "rate": ("DOUBLE", "sw_rate"),
     "local_timestamp": ("TIMESTAMP", "sw_local_timestamp"),
     "date": ("DATE", "sw_date"),
+    "window": ("VARCHAR", "sw_window"),
 }
 
 LINEAGE_COLUMNS = """
@@ -166,14 +170,20 @@ def _on_parsed_fields(sql: str, kind: TabularKind) -> str:
 # a base value in a CTE, then the final cast. (Nesting the macros made DuckDB's planner
 # take over a second for a 20-column sheet.)
 NUMERIC = ("count", "decimal", "rate")
-BASE_PARSER = {"text": "sw_text", "local_timestamp": "sw_local_timestamp", "date": "sw_date"}
+BASE_PARSER = {
+    "text": "sw_text",
+    "local_timestamp": "sw_local_timestamp",
+    "date": "sw_date",
+    "window": "sw_window",
+}
 
 
 def _base(f: Field) -> str:
     raw, sq = f'"{f.name}__raw"', f'"{f.name}__sq"'
     if f.type == "rate":
-        return (f"sw_number_squeezed({raw}, {sq}) / CASE WHEN contains({raw}, '%') THEN 100 "
-                "ELSE 1 END")
+        return (
+            f"sw_number_squeezed({raw}, {sq}) / CASE WHEN contains({raw}, '%') THEN 100 ELSE 1 END"
+        )
     if f.type in NUMERIC:
         return f"sw_number_squeezed({raw}, {sq})"
     return f"{BASE_PARSER[f.type]}({raw})"
@@ -215,7 +225,7 @@ def load_parsed(
         base.append(f'{_base(f)} AS "{f.name}__v"')
         final.append(f"{_final(f)} AS {f.name}")
         label = mapping[f.name].replace("'", "''")
-        if f.type != "text":
+        if f.type not in ("text", "window"):
             problems.append(
                 f"CASE WHEN NOT sw_blank({raw}) AND ({_final(f)}) IS NULL "
                 f"THEN '{label} is not a valid {f.type.replace('_', ' ')}: ' || {raw} END"

@@ -1,0 +1,246 @@
+"""Every export kind, the real fixtures as-is, a corpus of bad files, and French = English."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from pipelines.demo import facebook_posts as demo_fb
+from pipelines.demo.generate import generate
+from pipelines.demo.roster import DemoClient
+from pipelines.ingest.landing import LandingLoader
+from pipelines.settings import paths
+
+LINEAGE = ["client", "source_path", "source_sha256", "loaded_at", "snapshot_date"]
+
+
+def load(data_dir: Path):
+    summary = LandingLoader(paths(), run_id="test", progress=lambda _: None).run()
+    return summary, duckdb.connect(str(data_dir / "build" / "social.duckdb"), read_only=True)
+
+
+def by_name(summary) -> dict[str, object]:
+    return {Path(f.path).name: f for f in summary.files}
+
+
+def test_every_real_fixture_loads_as_is(data_dir: Path, real_fixtures: Path) -> None:
+    target = data_dir / "landing" / "pc-merch" / "export-2025-10"
+    shutil.copytree(real_fixtures, target)
+
+    summary, con = load(data_dir)
+    files = by_name(summary)
+
+    assert {n: (f.status, f.kind) for n, f in files.items()} == {
+        "facebook_posts_Sep-01-2025_Sep-30-2025.csv": ("loaded", "facebook_posts"),
+        "meta_ads_Sep-1-2025-Sep-30-2025.csv": ("loaded", "meta_ads"),
+        "page_Follows.csv": ("loaded", "meta_page_series"),
+        "page_Viewers.csv": ("loaded", "meta_page_series"),
+        "page_Views.csv": ("loaded", "meta_page_series"),
+    }
+    assert sum(f.rows_rejected for f in summary.files) == 0
+    # Ads: every row, the currency read from "Amount spent (PHP)".
+    ads = con.execute(
+        "SELECT count(*), sum(impressions), sum(reach), round(sum(amount_spent), 2), "
+        "any_value(currency_code), min(reporting_start), max(reporting_end) FROM raw.meta_ads"
+    ).fetchone()
+    expected = pd.read_csv(real_fixtures / "meta_ads_Sep-1-2025-Sep-30-2025.csv")
+    assert ads == (
+        len(expected),
+        expected.Impressions.sum(),
+        expected.Reach.sum(),
+        round(expected["Amount spent (PHP)"].sum(), 2),
+        "PHP",
+        date(2025, 9, 1),
+        date(2025, 9, 30),
+    )
+    # Page series: UTF-16 with sep= and a title; Viewers' yearless dates dated from the
+    # folder's ISO-dated series (ending 2025-10-17), not from today.
+    series = {
+        (m, s): (n, lo, hi, total)
+        for m, s, n, lo, hi, total in con.execute(
+            "SELECT metric, series, count(*), min(date), max(date), sum(value) "
+            "FROM raw.meta_page_daily GROUP BY ALL"
+        ).fetchall()
+    }
+    assert series[("follows", "primary")][:3] == (28, date(2025, 9, 20), date(2025, 10, 17))
+    assert series[("views", "primary")][0] == 28
+    assert series[("viewers", "total")][:3] == (60, date(2025, 8, 19), date(2025, 10, 17))
+    # "undefined" on the last day is a value Meta did not report: NULL, not a zero.
+    assert con.execute(
+        "SELECT value FROM raw.meta_page_daily WHERE metric = 'viewers' AND series = 'total' "
+        "AND date = DATE '2025-10-17'"
+    ).fetchall() == [(None,)]
+
+
+def test_bad_file_corpus_in_one_run(data_dir: Path, real_fixtures: Path) -> None:
+    landing = data_dir / "landing"
+    good = landing / "clinique-du-parc"
+    good.mkdir()
+    fb = real_fixtures / "facebook_posts_Sep-01-2025_Sep-30-2025.csv"
+    shutil.copy(fb, good / "fb.csv")
+    shutil.copy(fb, good / "fb-again.csv")  # the same file twice
+    shutil.copy(real_fixtures / "meta_ads_Sep-1-2025-Sep-30-2025.csv", good / "ads.csv")
+    (good / "empty.csv").write_bytes(b"")
+    (good / "session.csv").write_text("<html><head><title>Log in</title></head></html>")
+    (good / "sheet.csv").write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    text = fb.read_text(encoding="utf-8-sig")
+    (good / "truncated.csv").write_text(text[: len(text) // 2], encoding="utf-8")
+    header = "Post ID,Page ID,Publish time,Permalink,Post type,Views,Reach\n"
+    (good / "no-reach.csv").write_text(header.replace(",Reach", "") + "1,2,x,y,z,3\n")
+    (good / "negative.csv").write_text(
+        header + "1,9,01/15/2026 09:30,https://x/1,Photos,100,80\n"
+        "2,9,01/15/2026 09:31,https://x/2,Photos,-5,3\n"
+    )
+    (good / "conversions-excel.csv").write_bytes(
+        "occurred_at;conversion_type;value;utm_source;patient_name\n"
+        "2026-03-02 10:15;Rendez-vous;;facebook;Hélène Côté\n"
+        "2026-03-03T11:00:00-05:00;achat;12,50;instagram;René Lévesque\n".encode("cp1252")
+    )
+    (landing / "loose.csv").write_text(header)  # outside any client folder
+
+    summary, con = load(data_dir)
+    files = by_name(summary)
+
+    assert sorted((files[n].status, files[n].rows_loaded) for n in ("fb.csv", "fb-again.csv")) == [
+        ("duplicate", 0),
+        ("loaded", 81),
+    ]
+    assert files["ads.csv"].status == "loaded"
+    assert (files["negative.csv"].rows_loaded, files["negative.csv"].rows_rejected) == (1, 1)
+    assert files["conversions-excel.csv"].status == "loaded"
+    reasons = {n: f.reason for n, f in files.items() if f.status == "quarantined"}
+    assert set(reasons) == {
+        "empty.csv",
+        "session.csv",
+        "sheet.csv",
+        "truncated.csv",
+        "no-reach.csv",
+        "loose.csv",
+    }
+    assert "empty" in reasons["empty.csv"]
+    assert "web page" in reasons["session.csv"]
+    assert "spreadsheet" in reasons["sheet.csv"]
+    assert "interrupted" in reasons["truncated.csv"]
+    assert '"Reach"' in reasons["no-reach.csv"] and "Facebook posts" in reasons["no-reach.csv"]
+    assert "client folder" in reasons["loose.csv"]
+    for name in reasons:
+        moved = next((data_dir / "quarantine").rglob(name))
+        assert moved.with_name(name + ".reason.txt").exists()
+    assert con.execute("SELECT reason FROM ops.rejected_rows").fetchall() == [
+        ("Views is negative",)
+    ]
+    conv = con.execute(
+        "SELECT conversion_type, value, occurred_at, utm_source FROM raw.conversions "
+        "ORDER BY occurred_at"
+    ).fetchall()
+    assert [(c[0], c[1], c[3]) for c in conv] == [
+        ("appointment", None, "facebook"),
+        ("purchase", 12.5, "instagram"),
+    ]
+    # A time without an offset is read in the client's time zone (America/Toronto).
+    assert conv[0][2].isoformat().startswith("2026-03-02T15:15:00")
+    # Personal columns never reach the warehouse.
+    columns = {
+        c
+        for (c,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'conversions'"
+        ).fetchall()
+    }
+    assert "patient_name" not in columns
+    dump = str(con.execute("SELECT * FROM raw.conversions").fetchall())
+    assert "Côté" not in dump and "Lévesque" not in dump
+
+
+def test_french_and_english_exports_give_identical_raw_rows(data_dir: Path) -> None:
+    rng = np.random.default_rng(3)
+    client = DemoClient("pharmacie-a", "Pharmacie A", "pharmacy", "en", "123", 4.0)
+    posts = demo_fb.make_posts(client, date(2026, 3, 1), date(2026, 3, 10), rng)
+    english = demo_fb.export_frame(client, posts, date(2026, 3, 10))
+    french = english.rename(columns=demo_fb.FRENCH).assign(
+        **{
+            "Date": "Global",
+            "Durée (s)": english["Duration (sec)"].str.replace(".", ",", regex=False),
+        }
+    )
+    for slug, frame, sep in (("client-en", english, ","), ("client-fr", french, ";")):
+        (data_dir / "landing" / slug).mkdir()
+        frame.to_csv(
+            data_dir / "landing" / slug / "posts.csv", index=False, sep=sep, encoding="utf-8-sig"
+        )
+
+    summary, con = load(data_dir)
+
+    assert sorted((f.client, f.language) for f in summary.files) == [
+        ("client-en", "en"),
+        ("client-fr", "fr"),
+    ]
+
+    def rows(slug: str) -> list[tuple]:
+        return con.execute(
+            f"SELECT * EXCLUDE ({', '.join(LINEAGE)}) FROM raw.facebook_posts "
+            "WHERE client = ? ORDER BY post_id",
+            [slug],
+        ).fetchall()
+
+    assert rows("client-en") == rows("client-fr")
+    assert len(rows("client-en")) == len(english) > 0
+
+
+def test_demo_data_covers_every_kind_and_loads_cleanly(data_dir: Path) -> None:
+    summary_demo = generate(data_dir / "landing", clients=3, days=35, seed=11)
+    assert summary_demo.files > 0
+    summary, con = load(data_dir)
+    statuses = pd.Series([f.status for f in summary.files]).value_counts().to_dict()
+    assert statuses.get("quarantined") == 1  # the HTML error page among the quirks
+    assert statuses.get("duplicate") == 1  # the re-downloaded export
+    kinds = {k for f in summary.files if f.kind for k in f.kind.split(",")}
+    assert kinds == {
+        "facebook_posts",
+        "instagram_posts",
+        "meta_page_series",
+        "meta_ads",
+        "linkedin_posts",
+        "linkedin_page_daily",
+        "linkedin_followers_daily",
+        "conversions",
+    }
+    assert summary.rows_rejected == 0
+    # Lifetime metrics grow from one daily export to the next, never shrink.
+    decreases = con.execute("""
+        SELECT count(*) FROM (
+            SELECT impressions - lag(impressions) OVER (
+                PARTITION BY client, post_id ORDER BY snapshot_date) AS delta
+            FROM raw.facebook_posts) WHERE delta < 0
+    """).fetchone()[0]
+    assert decreases == 0
+    # Both languages present, and conversions point at real posts and ads.
+    assert {f.language for f in summary.files if f.kind == "facebook_posts"} == {"en", "fr"}
+    linked = con.execute("""
+        SELECT count(*) FROM raw.conversions c
+        WHERE c.utm_content IN (SELECT post_id FROM raw.facebook_posts
+                                UNION SELECT post_id FROM raw.instagram_posts
+                                UNION SELECT ad_id FROM raw.meta_ads)
+    """).fetchone()[0]
+    assert linked > 0
+
+
+def test_demo_data_is_deterministic_for_a_seed(tmp_path: Path) -> None:
+    def digests(root: Path) -> dict[str, str]:
+        import hashlib
+
+        return {
+            p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in root.rglob("*")
+            if p.is_file()
+        }
+
+    generate(tmp_path / "a", clients=2, days=10, seed=5)
+    generate(tmp_path / "b", clients=2, days=10, seed=5)
+    generate(tmp_path / "c", clients=2, days=10, seed=6)
+    assert digests(tmp_path / "a") == digests(tmp_path / "b")
+    assert digests(tmp_path / "a") != digests(tmp_path / "c")
