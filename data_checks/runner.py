@@ -77,3 +77,49 @@ def run_suite(con: duckdb.DuckDBPyConnection, suite: TableSuite) -> list[RuleRes
             )
         )
     return results
+
+
+class FileValidator:
+    """One GX context per ingest run; one suite per export kind, built on first use."""
+
+    def __init__(self) -> None:
+        self._context = None
+        self._batches: dict[str, object] = {}
+        self._suites: dict[str, gx.ExpectationSuite] = {}
+
+    def problems(self, con: duckdb.DuckDBPyConnection, kind) -> list[str]:
+        """What makes the file staged in sw_parsed unacceptable as a whole (empty: fine)."""
+        from data_checks.file_suites import columns_needed, file_suite
+
+        if self._context is None:
+            self._context = gx.get_context(mode="ephemeral")
+            self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
+            self._source = self._context.data_sources.add_pandas(name="landed_files")
+        if kind.name not in self._suites:
+            self._suites[kind.name] = file_suite(kind)
+            self._batches[kind.name] = self._source.add_dataframe_asset(
+                name=kind.name
+            ).add_batch_definition_whole_dataframe("file")
+        cols = ", ".join(f'"{c}"' for c in columns_needed(kind))
+        frame = con.sql(f"SELECT {cols} FROM sw_parsed").df()
+        batch = self._batches[kind.name].get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(self._suites[kind.name])
+        out = []
+        for r in result.results:
+            if r.success:
+                continue
+            cfg = r.expectation_config
+            column = cfg.kwargs.get("column")
+            share = (r.result or {}).get("unexpected_percent")
+            what = {
+                "expect_table_row_count_to_be_between": "it has no rows",
+                "expect_column_to_exist": f"column {column} is missing",
+                "expect_column_values_to_not_be_null": f"{share:.0f}% of rows have no {column}"
+                if share is not None
+                else f"rows have no {column}",
+                "expect_column_values_to_be_between": f"{share:.0f}% of rows have a negative {column}"
+                if share is not None
+                else f"rows have a negative {column}",
+            }.get(cfg.type, cfg.type)
+            out.append(what)
+        return out

@@ -244,3 +244,19 @@ def test_demo_data_is_deterministic_for_a_seed(tmp_path: Path) -> None:
     generate(tmp_path / "c", clients=2, days=10, seed=6)
     assert digests(tmp_path / "a") == digests(tmp_path / "b")
     assert digests(tmp_path / "a") != digests(tmp_path / "c")
+
+
+def test_a_file_mostly_wrong_is_quarantined_whole_by_its_suite(data_dir: Path) -> None:
+    d = data_dir / "landing" / "pharmacie-dupont"
+    d.mkdir()
+    header = "Post ID,Page ID,Publish time,Permalink,Post type,Views,Reach\n"
+    rows = "".join(f"{i},9,01/15/2026 09:30,https://x/{i},Photos,100,-{i}\n" for i in range(1, 5))
+    (d / "mapped-wrong.csv").write_text(
+        header + rows + "9,9,01/15/2026 09:30,https://x/9,Photos,100,50\n", encoding="utf-8"
+    )
+    summary, con = load(data_dir)
+    outcome = summary.files[0]
+    assert outcome.status == "quarantined"
+    assert "80% of rows have a negative reach" in outcome.reason
+    assert con.execute("SELECT count(*) FROM raw.facebook_posts").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM ops.rejected_rows").fetchone()[0] == 0

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from data_checks.runner import FileValidator
 from pipelines.ingest import clients as client_register
 from pipelines.ingest import linkedin_page, meta_ads, meta_page_series, workbook
 from pipelines.ingest.conversions import KIND as CONVERSIONS
@@ -117,6 +118,7 @@ class LandingLoader:
         self.run_id = run_id
         self.progress = progress
         self.loaded_at = datetime.now(UTC)
+        self.validator = FileValidator()
 
     def run(self) -> IngestSummary:
         self.paths.ensure()
@@ -279,7 +281,9 @@ class LandingLoader:
             "timezone": tz,
             "header_currency": meta_ads.header_currency(src.headers),
         }
-        counts = load_parsed(con, kind, mapping, lineage, constants)
+        counts = load_parsed(
+            con, kind, mapping, lineage, constants, validate=self.validator.problems
+        )
         return kind.name, language, counts
 
     def _load_workbook(self, con, path: Path, lineage: dict, tz: str):
@@ -302,7 +306,12 @@ class LandingLoader:
                 continue
             workbook.stage_sheet(con, sheet)
             counts = load_parsed(
-                con, kind, mapping, lineage, {"client": lineage["client"], "timezone": tz}
+                con,
+                kind,
+                mapping,
+                lineage,
+                {"client": lineage["client"], "timezone": tz},
+                validate=self.validator.problems,
             )
             total = LoadCounts(total.loaded + counts.loaded, total.rejected + counts.rejected)
             loaded.append(kind.name)

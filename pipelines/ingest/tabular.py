@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from pipelines.ingest.errors import UnreadableFile
 from pipelines.ingest.headers import Aliases, match_columns
 
 # SQL parsers for fr-CA and en exports; each returns NULL for "not reported" ('' or '-').
@@ -202,12 +203,15 @@ def load_parsed(
     mapping: dict[str, str],
     lineage: dict[str, object],
     constants: dict[str, str] | None = None,
+    validate=None,
 ) -> LoadCounts:
     """Parse sw_file's rows in DuckDB; good rows into raw.<table>, bad ones into ops.
 
     Runs inside the caller's transaction: a failure leaves nothing behind. `constants`
     are file-level values (e.g. the currency in a header) that extra columns refer to
-    as $name; they are inlined as SQL literals.
+    as $name; they are inlined as SQL literals. `validate(con, kind)` judges the parsed
+    file as a whole before anything is inserted and returns its problems (see
+    data_checks.file_suites); any problem makes the whole file unreadable.
     """
     con.execute(PARSER_MACROS)
     cells, base, final, problems = [], [], [], []
@@ -255,6 +259,14 @@ def load_parsed(
             f"CREATE OR REPLACE TEMP TABLE sw_parsed AS SELECT *, {', '.join(extras)} "
             "FROM sw_parsed"
         )
+    if validate is not None:
+        problems = validate(con, kind)
+        if problems:
+            raise UnreadableFile(
+                f"as a {kind.label}, {'; '.join(problems)}",
+                "Check that the columns hold what their names say (a re-ordered or "
+                "hand-edited export), and export it again.",
+            )
     columns = [f.name for f in kind.fields] + [name for name, _, _ in kind.extra_columns]
     con.execute(
         f"INSERT INTO raw.{kind.table} (client, source_path, source_sha256, source_row_number, "
