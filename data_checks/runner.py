@@ -111,15 +111,12 @@ class FileValidator:
             cfg = r.expectation_config
             column = cfg.kwargs.get("column")
             share = (r.result or {}).get("unexpected_percent")
+            many = f"{share:.0f}% of rows" if share is not None else "rows"
             what = {
                 "expect_table_row_count_to_be_between": "it has no rows",
                 "expect_column_to_exist": f"column {column} is missing",
-                "expect_column_values_to_not_be_null": f"{share:.0f}% of rows have no {column}"
-                if share is not None
-                else f"rows have no {column}",
-                "expect_column_values_to_be_between": f"{share:.0f}% of rows have a negative {column}"
-                if share is not None
-                else f"rows have a negative {column}",
+                "expect_column_values_to_not_be_null": f"{many} have no {column}",
+                "expect_column_values_to_be_between": f"{many} have a negative {column}",
             }.get(cfg.type, cfg.type)
             out.append(what)
         return out
