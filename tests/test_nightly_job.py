@@ -14,7 +14,43 @@ from tests.conftest import socialwh
 
 pytestmark = pytest.mark.slow
 
-MARTS = ("dim_client", "dim_post", "fct_post_performance")
+MARTS = (
+    "dim_client",
+    "dim_post",
+    "fct_post_performance",
+    "fct_post_daily",
+    "fct_content_performance",
+    "fct_account_daily",
+    "fct_campaign_daily",
+    "fct_conversions",
+    "fct_post_benchmarks",
+)
+# ../shared/CONTRACT.md: the columns each published table must have.
+CONTRACT = {
+    "marts.dim_client": "client, name, sector, timezone",
+    "marts.dim_post": "post_key, client, platform, post_id, published_at, content_type, theme, "
+    "is_boosted, permalink",
+    "marts.fct_post_performance": "post_key, client, platform, post_id, published_at, "
+    "content_type, theme, impressions, reach, frequency, reactions, comments, shares, saves, "
+    "clicks, engagements, engagement_rate, engagement_rate_by_reach, ctr, conversions, "
+    "conversion_rate",
+    "marts.fct_post_daily": "post_key, date, impressions, engagements, clicks, reach_to_date",
+    "marts.fct_content_performance": "client, platform, content_type, theme, period_grain, "
+    "period_start, posts, impressions, reach_sum, engagements, clicks, conversions, "
+    "engagement_rate, ctr, conversion_rate, avg_impressions_per_post",
+    "marts.fct_account_daily": "client, platform, date, impressions, reach, new_followers",
+    "marts.fct_campaign_daily": "client, platform, campaign, ad_id, objective, date, spend, "
+    "currency, impressions, reach, frequency, clicks, link_clicks, results, conversions, "
+    "cpm, cpc, ctr",
+    "marts.fct_conversions": "conversion_id, client, occurred_at, conversion_type, value, "
+    "platform, post_key, campaign, attribution",
+    "marts.fct_post_benchmarks": "post_key, baseline_impressions, impressions_index, "
+    "performance_flag",
+    "ops.file_loads": "path, sha256, client, kind, language, rows_loaded, rows_rejected, status, "
+    "reason, loaded_at",
+    "ops.rejected_rows": "path, row_number, reason, raw_record",
+    "ops.check_results": "run_id, check, asset, passed, failing_rows, checked_at",
+}
 
 
 def digest(path: Path) -> str:
@@ -93,6 +129,52 @@ def test_demo_data_then_nightly_publishes_and_reruns_idempotently(data_dir: Path
             con.execute("SELECT status, count(*) FROM ops.file_loads GROUP BY 1").fetchall()
         )
         assert loads["duplicate"] == loads["quarantined"] == 1 and loads["loaded"] > 30
+        for table, expected in CONTRACT.items():
+            schema, name = table.split(".")
+            have = {
+                c
+                for (c,) in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? "
+                    "AND table_name = ?",
+                    [schema, name],
+                ).fetchall()
+            }
+            missing = {c.strip() for c in expected.split(",")} - have
+            assert not missing, f"{table} lacks {missing}"
+        platforms = {
+            p
+            for (p,) in con.execute(
+                "SELECT DISTINCT platform FROM marts.fct_post_performance"
+            ).fetchall()
+        }
+        assert platforms == {"facebook", "instagram", "linkedin"}
+        # LinkedIn reports no reach: NULL, never 0.
+        assert (
+            con.execute(
+                "SELECT count(*) FROM marts.fct_post_performance WHERE platform = "
+                "'linkedin' AND reach IS NOT NULL"
+            ).fetchone()[0]
+            == 0
+        )
+        # Every conversion is attributed one way; posts' conversions add up to the post ones.
+        attributed = dict(
+            con.execute(
+                "SELECT attribution, count(*) FROM marts.fct_conversions GROUP BY 1"
+            ).fetchall()
+        )
+        assert set(attributed) <= {"post", "campaign", "platform", "none"}
+        assert con.execute("SELECT sum(conversions) FROM marts.fct_post_performance").fetchone()[
+            0
+        ] == attributed.get("post", 0)
+        # Daily increments add up to the latest lifetime value.
+        assert (
+            con.execute("""
+            SELECT count(*) FROM marts.fct_post_performance p
+            JOIN (SELECT post_key, sum(impressions) AS total FROM marts.fct_post_daily
+                  GROUP BY 1) d USING (post_key)
+            WHERE d.total <> p.impressions""").fetchone()[0]
+            == 0
+        )
     before = marts_snapshot(warehouse)
 
     # An analyst keeps the published file open while the next night runs.

@@ -63,7 +63,8 @@ def write_exports(
         video_types=("Video",),
         per_week_factor=0.5,
     )
-    posts["impressions"] *= 0.15
+    metrics = ["impressions", "reach", "clicks", "reactions", "comments", "shares", "saves"]
+    posts[metrics] *= 0.15
     out = client_dir / "linkedin"
     out.mkdir(parents=True, exist_ok=True)
     files = rows = 0

@@ -1,16 +1,33 @@
 -- Every platform's post snapshots (post x export date) in one shape, with the post's
 -- key, its publication instant in the client's time zone and its content type.
--- New platforms join here with a `union all`.
-with snapshots as (
-    select * from {{ ref('stg_meta__facebook_posts') }}
-),
+-- New platforms join the `snapshots` union.
+{% set post_columns %}
+    client, platform, post_id, permalink, source_post_type, custom_labels, caption, is_boosted,
+    impressions, impressions_source, reach, reactions, comments, shares, saves, clicks,
+    link_clicks, snapshot_date, loaded_at, source_path
+{% endset %}
 
-clients as (
+with clients as (
     select client, timezone from {{ ref('stg_clients__clients') }}
 ),
 
 content_types as (
     select platform, source_post_type, content_type from {{ ref('content_type_map') }}
+),
+
+-- Meta exports publish times in the page's zone (the client's); LinkedIn in UTC.
+snapshots as (
+    select {{ post_columns }}, timezone(coalesce(c.timezone, 'America/Toronto'), published_at_local)
+        as published_at
+    from {{ ref('stg_meta__facebook_posts') }}
+    left join clients as c using (client)
+    union all
+    select {{ post_columns }}, timezone(coalesce(c.timezone, 'America/Toronto'), published_at_local)
+    from {{ ref('stg_meta__instagram_posts') }}
+    left join clients as c using (client)
+    union all
+    select {{ post_columns }}, timezone('UTC', published_at_utc)
+    from {{ ref('stg_linkedin__posts') }}
 )
 
 select
@@ -18,7 +35,7 @@ select
     s.client,
     s.platform,
     s.post_id,
-    timezone(coalesce(c.timezone, 'America/Toronto'), s.published_at_local) as published_at,
+    s.published_at,
     s.permalink,
     s.source_post_type,
     case
@@ -42,6 +59,5 @@ select
     s.loaded_at,
     s.source_path
 from snapshots as s
-left join clients as c on s.client = c.client
 left join content_types as ct
     on s.platform = ct.platform and {{ folded('s.source_post_type') }} = ct.source_post_type

@@ -4,14 +4,26 @@ with posts as (
     select * from {{ ref('int_posts_classified') }}
 ),
 
+conversions as (
+    select client, post_key, count(*) as conversions
+    from {{ ref('int_conversions_attributed') }}
+    group by all
+),
+
+-- Conversions are known (0 or more) only for clients who send a conversions file.
+clients_with_conversions as (
+    select distinct client from {{ ref('stg_conversions__conversions') }}
+),
+
 metrics as (
     select
-        *,
-        coalesce(reactions, 0) + coalesce(comments, 0) + coalesce(shares, 0)
-            + coalesce(saves, 0) + coalesce(clicks, 0) as engagements,
-        -- Conversions are attributed once conversion files are ingested; unknown until then.
-        cast(null as bigint) as conversions
-    from posts
+        p.*,
+        coalesce(p.reactions, 0) + coalesce(p.comments, 0) + coalesce(p.shares, 0)
+            + coalesce(p.saves, 0) + coalesce(p.clicks, 0) as engagements,
+        case when k.client is not null then coalesce(c.conversions, 0) end as conversions
+    from posts as p
+    left join conversions as c on p.post_key = c.post_key
+    left join clients_with_conversions as k on p.client = k.client
 )
 
 select

@@ -1,5 +1,5 @@
 -- One row per Facebook post and snapshot date, renamed to the project's vocabulary.
--- When two files of the same day restate a post, the one loaded last wins.
+-- When two files of the same day restate a post, the larger (later) restatement wins.
 with source as (
     select * from {{ source('raw', 'facebook_posts') }}
 ),
@@ -9,7 +9,9 @@ deduplicated as (
     from source
     qualify row_number() over (
         partition by client, post_id, snapshot_date
-        order by loaded_at desc, source_path desc, source_row_number desc
+        -- lifetime totals only grow: the larger restatement is the later one, whatever
+        -- order the files were copied or loaded in
+        order by impressions desc nulls last, loaded_at desc, source_row_number desc
     ) = 1
 )
 

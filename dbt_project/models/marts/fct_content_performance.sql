@@ -1,0 +1,40 @@
+-- One row per client, platform, content type, theme and period (week, month, quarter;
+-- periods start on the post's publication day in the client's time zone). Rates are
+-- computed from the sums of the period, never averaged. Reach is summed across posts
+-- and named reach_sum: it is not a count of unique people.
+with posts as (
+    select
+        f.*,
+        cast(timezone(c.timezone, f.published_at) as date) as published_date
+    from {{ ref('fct_post_performance') }} as f
+    inner join {{ ref('dim_client') }} as c using (client)
+),
+
+periods as (
+    select 'week' as period_grain, date_trunc('week', published_date) as period_start, *
+    from posts
+    union all
+    select 'month', date_trunc('month', published_date), * from posts
+    union all
+    select 'quarter', date_trunc('quarter', published_date), * from posts
+)
+
+select
+    client,
+    platform,
+    content_type,
+    theme,
+    period_grain,
+    cast(period_start as date) as period_start,
+    count(*) as posts,
+    sum(impressions) as impressions,
+    sum(reach) as reach_sum,
+    sum(engagements) as engagements,
+    sum(clicks) as clicks,
+    sum(conversions) as conversions,
+    {{ safe_ratio('sum(engagements)', 'sum(impressions)') }} as engagement_rate,
+    {{ safe_ratio('sum(clicks)', 'sum(impressions)') }} as ctr,
+    {{ safe_ratio('sum(conversions)', 'sum(clicks)') }} as conversion_rate,
+    {{ safe_ratio('sum(impressions)', 'count(*)') }} as avg_impressions_per_post
+from periods
+group by all

@@ -1,0 +1,2 @@
+-- One row per conversion, with its attribution (post, campaign, platform, none).
+select * from {{ ref('int_conversions_attributed') }}

@@ -1,0 +1,38 @@
+-- One row per post and export day: the daily increments of its lifetime metrics,
+-- derived from successive exports. A day without an export folds into the next one
+-- (days_covered says how many days an increment spans). Reach is unique people: it is
+-- kept as reach_to_date, never differenced or summed. A lifetime metric that went down
+-- is flagged, not hidden.
+with snapshots as (
+    select
+        post_key, client, platform, snapshot_date, impressions, reach, clicks,
+        coalesce(reactions, 0) + coalesce(comments, 0) + coalesce(shares, 0)
+            + coalesce(saves, 0) + coalesce(clicks, 0) as engagements
+    from {{ ref('int_post_snapshots_unioned') }}
+),
+
+with_previous as (
+    select
+        *,
+        lag(snapshot_date) over w as previous_date,
+        lag(impressions) over w as previous_impressions,
+        lag(engagements) over w as previous_engagements,
+        lag(clicks) over w as previous_clicks
+    from snapshots
+    window w as (partition by post_key order by snapshot_date)
+)
+
+select
+    post_key,
+    client,
+    platform,
+    snapshot_date as date,
+    coalesce(snapshot_date - previous_date, 1) as days_covered,
+    impressions - coalesce(previous_impressions, 0) as impressions,
+    engagements - coalesce(previous_engagements, 0) as engagements,
+    clicks - coalesce(previous_clicks, 0) as clicks,
+    reach as reach_to_date,
+    impressions as impressions_to_date,
+    coalesce(impressions < previous_impressions or engagements < previous_engagements
+             or clicks < previous_clicks, false) as lifetime_decreased
+from with_previous

@@ -1,0 +1,42 @@
+-- Meta Ads Manager rows, one per ad (else ad set, else campaign) and reporting window.
+-- Re-exports of the same window restate it: the newest export wins. Ad names repeat
+-- across ad ids, so the key is the id when present, the names otherwise.
+with keyed as (
+    select
+        *,
+        coalesce(
+            ad_id,
+            'name:' || coalesce(campaign_name, '') || '|' || coalesce(adset_name, '') || '|'
+            || coalesce(ad_name, '')
+        ) as ad_key
+    from {{ source('raw', 'meta_ads') }}
+)
+
+select
+    client,
+    'facebook' as platform,  -- Meta ads run on Facebook and Instagram; Ads Manager reports them together
+    ad_key,
+    ad_id,
+    ad_name,
+    adset_name,
+    coalesce(campaign_name, adset_name, ad_name) as campaign,
+    campaign_id,
+    coalesce(objective, 'unknown') as objective,
+    reporting_start as date_start,
+    reporting_end as date_end,
+    amount_spent as spend,
+    currency_code as currency,
+    impressions,
+    reach,
+    clicks_all as clicks,
+    link_clicks,
+    results,
+    result_indicator,
+    coalesce(purchases, 0) + coalesce(leads, 0) as conversions,
+    snapshot_date,
+    loaded_at
+from keyed
+qualify row_number() over (
+    partition by client, ad_key, reporting_start, reporting_end
+    order by snapshot_date desc, loaded_at desc, source_row_number desc
+) = 1
