@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import socialwh
+from tests.conftest import ROOT, socialwh
 
 pytestmark = pytest.mark.slow
 
@@ -60,6 +63,41 @@ def digest(path: Path) -> str:
 def marts_snapshot(warehouse: Path) -> dict[str, list[tuple]]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return {t: con.execute(f"SELECT * FROM marts.{t} ORDER BY ALL").fetchall() for t in MARTS}
+
+
+def assert_analyses_run(data_dir: Path, warehouse: Path) -> None:
+    """The analysts' example queries (dbt_project/analyses) compile and return rows on the
+    published warehouse."""
+    target = data_dir / "build" / "analyses_target"
+    env = dict(
+        os.environ,
+        SOCIALWH_BUILD_DB=str(data_dir / "build" / "social.duckdb"),
+        DBT_LOG_PATH=str(data_dir / "build" / "dbt_logs"),
+    )
+    proc = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "compile",
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            str(target),
+            "--select",
+            "resource_type:analysis",
+        ],
+        cwd=ROOT / "dbt_project",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    compiled = sorted((target / "compiled" / "socialwh" / "analyses").glob("*.sql"))
+    assert len(compiled) >= 6
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for sql in compiled:
+            rows = con.execute(sql.read_text()).fetchall()
+            assert rows, f"{sql.name} returned no rows"
 
 
 def test_demo_data_then_nightly_publishes_and_reruns_idempotently(data_dir: Path) -> None:
@@ -177,6 +215,7 @@ def test_demo_data_then_nightly_publishes_and_reruns_idempotently(data_dir: Path
             WHERE d.total <> p.impressions""").fetchone()[0]
             == 0
         )
+    assert_analyses_run(data_dir, warehouse)
     before = marts_snapshot(warehouse)
 
     # An analyst keeps the published file open while the next night runs.
