@@ -1,5 +1,6 @@
 -- One row per post: its latest snapshot, with its theme. The theme comes from, in order:
 -- the analysts' override seed, the post's Custom labels, its caption and hashtags, else 'other'.
+-- Keywords match whole words, plural (s, x) included.
 with latest as (
     select *
     from {{ ref('int_post_snapshots_unioned') }}
@@ -15,11 +16,11 @@ matches as (
         l.post_key,
         min_by(k.theme, k.priority) filter (
             where regexp_matches({{ folded('l.custom_labels') }},
-                                 '(^|[^a-z0-9])' || k.keyword || '($|[^a-z0-9])')
+                                 '(^|[^a-z0-9])' || k.keyword || '(s|x)?($|[^a-z0-9])')
         ) as label_theme,
         min_by(k.theme, k.priority) filter (
             where regexp_matches({{ folded('l.caption') }},
-                                 '(^|[^a-z0-9])' || k.keyword || '($|[^a-z0-9])')
+                                 '(^|[^a-z0-9])' || k.keyword || '(s|x)?($|[^a-z0-9])')
         ) as caption_theme
     from latest as l
     cross join keywords as k

@@ -1,0 +1,219 @@
+"""A small hand-made set of exports, and every fact table compared with values worked out
+by hand (the definitions of ../shared/DOMAIN.md)."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tests.conftest import socialwh
+
+pytestmark = pytest.mark.slow
+TZ = ZoneInfo("America/Toronto")
+FB_HEADER = (
+    "Post ID,Page ID,Page name,Title,Publish time,Permalink,Post type,Custom labels,"
+    "Date,Views,Views from Boosted posts,Reach,Reactions,Comments,Shares,Total clicks,"
+    "Link clicks\n"
+)
+
+
+def exported(path: Path, text: str | bytes, day: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8-sig"))
+    stamp = datetime.fromisoformat(f"{day}T23:30:00").replace(tzinfo=TZ).timestamp()
+    os.utime(path, (stamp, stamp))
+
+
+def write_exports(landing: Path) -> None:
+    c = landing / "clinique-test"
+    exported(
+        c / "fb" / "day1.csv",
+        FB_HEADER + "101,9,Clinique,Vaccins: ce qu'il faut savoir,03/01/2026 09:00,"
+        "https://www.facebook.com/9/posts/101,Photos,Educational,Lifetime,"
+        "1000,0,800,30,5,5,10,8\n",
+        "2026-03-01",
+    )
+    exported(
+        c / "fb" / "day2.csv",
+        FB_HEADER + "101,9,Clinique,Vaccins: ce qu'il faut savoir,03/01/2026 09:00,"
+        "https://www.facebook.com/9/posts/101,Photos,Educational,Lifetime,"
+        "1500,0,1100,40,6,6,20,15\n"
+        "102,9,Clinique,Concours! Gagnez un panier,03/02/2026 12:00,"
+        "https://www.facebook.com/reel/102,Videos,,Lifetime,600,0,500,50,20,2,3,1\n",
+        "2026-03-02",
+    )
+    exported(
+        c / "ig" / "ig.csv",
+        "Post ID,Account ID,Description,Publish time,Permalink,Post type,Date,Views,Reach,"
+        "Likes,Shares,Comments,Saves,Profile visits,Link clicks\n"
+        "201,8,Conseils sommeil,03/01/2026 18:00,https://www.instagram.com/p/x/,"
+        "IG carousel,Lifetime,400,300,20,1,2,7,3,1\n",
+        "2026-03-02",
+    )
+    ads = (
+        "Reporting starts,Reporting ends,Campaign name,Ad name,Ad ID,Objective,Reach,"
+        "Impressions,Amount spent (CAD),Link clicks,Clicks (all),Results\n"
+        "2026-03-01,2026-03-01,Prise de rendez-vous,Vidéo,900,Traffic,1600,2000,10.00,20,25,"
+        "20\n"
+    )
+    exported(c / "ads" / "ads.csv", ads, "2026-03-02")
+    exported(
+        c / "conv" / "conversions.csv",
+        "conversion_id,occurred_at,conversion_type,utm_source,utm_campaign,utm_content\n"
+        "c1,2026-03-02T10:00:00-05:00,appointment,facebook,,101\n"
+        "c2,2026-03-02T11:00:00-05:00,appointment,facebook,,900\n"
+        "c3,2026-03-02T12:00:00-05:00,call,facebook,prise de rendez-vous,\n"
+        "c4,2026-03-02T13:00:00-05:00,appointment,instagram,,\n"
+        "c5,2026-03-02T14:00:00-05:00,call,,,\n",
+        "2026-03-02",
+    )
+    workbook = c / "li" / "linkedin.xlsx"
+    workbook.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(workbook, engine="openpyxl") as xl:
+        sheets = {
+            "All posts": pd.DataFrame(
+                [
+                    {
+                        "Post title": "Rencontrez notre équipe",
+                        "Post link": "https://www.linkedin.com/feed/update/urn:li:activity:7000000001/",
+                        "Post type": "Organic",
+                        "Created date": "03/01/2026",
+                        "Impressions": 200,
+                        "Clicks": 10,
+                        "Likes": 5,
+                        "Comments": 1,
+                        "Reposts": 1,
+                        "Content Type": "Image",
+                    }
+                ]
+            ),
+            "Metrics": pd.DataFrame(
+                [
+                    {
+                        "Date": "03/01/2026",
+                        "Impressions (organic)": 150,
+                        "Impressions (sponsored)": 0,
+                        "Impressions (total)": 150,
+                        "Unique impressions (organic)": 100,
+                        "Clicks (organic)": 5,
+                        "Clicks (total)": 5,
+                    }
+                ]
+            ),
+            "New followers": pd.DataFrame(
+                [{"Date": "03/01/2026", "Organic followers": 2, "Total followers": 2}]
+            ),
+        }
+        for name, frame in sheets.items():
+            frame.to_excel(xl, sheet_name=name, index=False, startrow=1)
+    stamp = datetime(2026, 3, 2, 23, 30, tzinfo=TZ).timestamp()
+    os.utime(workbook, (stamp, stamp))
+    (landing.parent / "clients.csv").write_text(
+        "client,name,sector,timezone\nclinique-test,Clinique Test,clinic,America/Toronto\n"
+    )
+
+
+def test_every_fact_table_matches_values_worked_out_by_hand(data_dir: Path) -> None:
+    write_exports(data_dir / "landing")
+    socialwh("run", data=data_dir, check=True)
+    con = duckdb.connect(str(data_dir / "warehouse" / "social.duckdb"), read_only=True)
+
+    def rows(sql: str) -> list[tuple]:
+        return con.execute(sql).fetchall()
+
+    perf = {
+        r[0]: r[1:]
+        for r in rows("""
+        SELECT post_id, content_type, theme, impressions, reach, round(frequency, 6),
+               engagements, round(engagement_rate, 6), round(ctr, 6), saves, conversions,
+               round(conversion_rate, 6)
+        FROM marts.fct_post_performance""")
+    }
+    assert perf == {
+        # 40+6+6+20 = 72 engagements; 72/1500; 20/1500; 1 conversion / 20 clicks
+        "101": (
+            "image",
+            "educational",
+            1500,
+            1100,
+            round(1500 / 1100, 6),
+            72,
+            0.048,
+            round(20 / 1500, 6),
+            None,
+            1,
+            0.05,
+        ),
+        # a reel labelled Videos; "Concours" in the caption
+        "102": ("reel", "contest_poll", 600, 500, 1.2, 75, 0.125, 0.005, None, 0, 0.0),
+        # clicks = link clicks 1 + profile visits 3; saves count: 20+2+1+7+4 = 34
+        "201": ("carousel", "educational", 400, 300, round(4 / 3, 6), 34, 0.085, 0.01, 7, 0, 0.0),
+        # LinkedIn: no reach, so no frequency; 5+1+1+10 = 17
+        "7000000001": (
+            "image",
+            "behind_the_scenes",
+            200,
+            None,
+            None,
+            17,
+            0.085,
+            0.05,
+            None,
+            0,
+            0.0,
+        ),
+    }
+    published = dict(rows("SELECT post_id, published_at AT TIME ZONE 'UTC' FROM marts.dim_post"))
+    assert published["101"] == datetime(2026, 3, 1, 14, 0)  # 09:00 in Montréal (EST)
+    assert published["7000000001"] == datetime(2026, 3, 1, 0, 0)  # LinkedIn days are UTC
+
+    assert rows("""SELECT d.date::VARCHAR, d.impressions, d.engagements, d.clicks, d.reach_to_date
+                   FROM marts.fct_post_daily d JOIN marts.dim_post p USING (post_key)
+                   WHERE p.post_id = '101' ORDER BY d.date""") == [
+        ("2026-03-01", 1000, 50, 10, 800),
+        ("2026-03-02", 500, 22, 10, 1100),
+    ]
+
+    assert rows("""SELECT spend, currency, impressions, round(frequency, 6), cpm, cpc,
+                          round(ctr, 6), results, objective
+                   FROM marts.fct_campaign_daily""") == [
+        (10.0, "CAD", 2000, 1.25, 5.0, 0.5, 0.0125, 20, "Traffic")
+    ]
+
+    assert rows("""SELECT platform, date::VARCHAR, impressions, reach, new_followers
+                   FROM marts.fct_account_daily""") == [("linkedin", "2026-03-01", 150, 100, 2)]
+
+    attributed = {
+        r[0]: r[1:]
+        for r in rows(
+            "SELECT conversion_id, attribution, platform, campaign, post_key IS NOT NULL "
+            "FROM marts.fct_conversions"
+        )
+    }
+    assert attributed == {
+        "clinique-test/c1": ("post", "facebook", None, True),
+        "clinique-test/c2": ("campaign", "facebook", "Prise de rendez-vous", False),
+        "clinique-test/c3": ("campaign", "facebook", "Prise de rendez-vous", False),
+        "clinique-test/c4": ("platform", "instagram", None, False),
+        "clinique-test/c5": ("none", None, None, False),
+    }
+
+    assert rows("""SELECT posts, impressions, reach_sum, engagements, clicks, conversions,
+                          round(engagement_rate, 6), period_start::VARCHAR
+                   FROM marts.fct_content_performance
+                   WHERE platform = 'facebook' AND period_grain = 'quarter'
+                   ORDER BY theme""") == [
+        (1, 600, 500, 75, 3, 0, 0.125, "2026-01-01"),
+        (1, 1500, 1100, 72, 20, 1, 0.048, "2026-01-01"),
+    ]
+
+    # Too little history for a baseline: every post says so rather than inventing one.
+    assert rows("SELECT DISTINCT performance_flag FROM marts.fct_post_benchmarks") == [
+        ("no_baseline",)
+    ]
