@@ -48,7 +48,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from pipelines.run import run_nightly
 
-    return run_nightly(paths())
+    return run_nightly(paths(), full_refresh=args.full_refresh)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -110,6 +110,11 @@ def parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo_data)
 
     run = sub.add_parser("run", help="run the nightly job once (exit 1 if a blocking check failed)")
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild the incremental models from all loaded data",
+    )
     run.set_defaults(func=cmd_run)
 
     status = sub.add_parser("status", help="last runs, freshness, quarantine")

@@ -12,7 +12,7 @@ from pipelines.settings import Paths
 PUBLISHED_ASSET = "warehouse/social"
 
 
-def run_nightly(p: Paths) -> int:
+def run_nightly(p: Paths, full_refresh: bool = False) -> int:
     p.ensure()
     use_instance(p)
     import dagster as dg
@@ -25,7 +25,10 @@ def run_nightly(p: Paths) -> int:
         instance=instance,
         raise_on_error=False,
         tags={"socialwh/trigger": "cli"},
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        run_config={
+            "loggers": {"console": {"config": {"log_level": "INFO"}}},
+            "ops": {"dbt_models": {"config": {"full_refresh": full_refresh}}},
+        },
     )
     published = (
         any(

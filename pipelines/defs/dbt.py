@@ -22,16 +22,23 @@ class SocialwhTranslator(DagsterDbtTranslator):
         return spec.replace_attributes(key=dg.AssetKey([schema, node["name"]]), group_name=schema)
 
 
+class DbtBuildConfig(dg.Config):
+    """`socialwh run --full-refresh` rebuilds incremental models from all raw data."""
+
+    full_refresh: bool = False
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=SocialwhTranslator(),
     pool="socialwh_build_db",
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
     """dbt build: staging views, intermediate models, marts tables and their dbt tests."""
     export_dbt_environment()
-    yield from dbt.cli(["build"], context=context).stream()
+    args = ["build", *(["--full-refresh"] if config.full_refresh else [])]
+    yield from dbt.cli(args, context=context).stream()
 
 
 dbt_resource = DbtCliResource(project_dir=dbt_project)

@@ -1,6 +1,15 @@
 -- Every platform's post snapshots (post x export date) in one shape, with the post's
 -- key, its publication instant in the client's time zone and its content type.
 -- New platforms join the `snapshots` union.
+--
+-- Incremental: a nightly run rebuilds only the (post, export day) pairs that files loaded
+-- since the last build touch, each from all its raw rows, so the result equals a full
+-- refresh whatever order files arrive in.
+{{ config(
+    materialized='incremental',
+    unique_key=['post_key', 'snapshot_date'],
+    incremental_strategy='delete+insert',
+) }}
 {% set post_columns %}
     client, platform, post_id, permalink, source_post_type, custom_labels, caption, is_boosted,
     impressions, impressions_source, reach, reactions, comments, shares, saves, clicks,
@@ -14,6 +23,20 @@ with clients as (
 content_types as (
     select platform, source_post_type, content_type from {{ ref('content_type_map') }}
 ),
+
+{% if is_incremental() %}
+touched as (
+    {% set since %}(select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }}){% endset %}
+    select client, 'facebook' as platform, post_id, snapshot_date
+    from {{ source('raw', 'facebook_posts') }} where loaded_at > {{ since }}
+    union
+    select client, 'instagram', post_id, snapshot_date
+    from {{ source('raw', 'instagram_posts') }} where loaded_at > {{ since }}
+    union
+    select client, 'linkedin', post_id, snapshot_date
+    from {{ source('raw', 'linkedin_posts') }} where loaded_at > {{ since }}
+),
+{% endif %}
 
 -- Meta exports publish times in the page's zone (the client's); LinkedIn in UTC.
 snapshots as (
@@ -61,3 +84,6 @@ select
 from snapshots as s
 left join content_types as ct
     on s.platform = ct.platform and {{ folded('s.source_post_type') }} = ct.source_post_type
+{% if is_incremental() %}
+where (s.client, s.platform, s.post_id, s.snapshot_date) in (select * from touched)
+{% endif %}

@@ -3,12 +3,27 @@
 -- (days_covered says how many days an increment spans). Reach is unique people: it is
 -- kept as reach_to_date, never differenced or summed. A lifetime metric that went down
 -- is flagged, not hidden.
+--
+-- Incremental: only the posts with a new or restated export since the last build are
+-- recomputed (all their days, since a late export changes the increments after it).
+{{ config(
+    materialized='incremental',
+    unique_key=['post_key', 'date'],
+    incremental_strategy='delete+insert',
+) }}
+
 with snapshots as (
     select
-        post_key, client, platform, snapshot_date, impressions, reach, clicks,
+        post_key, client, platform, snapshot_date, impressions, reach, clicks, loaded_at,
         coalesce(reactions, 0) + coalesce(comments, 0) + coalesce(shares, 0)
             + coalesce(saves, 0) + coalesce(clicks, 0) as engagements
     from {{ ref('int_post_snapshots_unioned') }}
+    {% if is_incremental() %}
+    where post_key in (
+        select post_key from {{ ref('int_post_snapshots_unioned') }}
+        where loaded_at > (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
+    )
+    {% endif %}
 ),
 
 with_previous as (
@@ -34,5 +49,6 @@ select
     reach as reach_to_date,
     impressions as impressions_to_date,
     coalesce(impressions < previous_impressions or engagements < previous_engagements
-             or clicks < previous_clicks, false) as lifetime_decreased
+             or clicks < previous_clicks, false) as lifetime_decreased,
+    loaded_at
 from with_previous
