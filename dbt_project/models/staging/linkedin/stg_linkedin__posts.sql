@@ -1,14 +1,7 @@
 -- One row per LinkedIn post and snapshot date. LinkedIn reports no reach (NULL, never 0)
 -- and no saves; Reposts are shares. Created date is a UTC day.
 with deduplicated as (
-    select *
-    from {{ source('raw', 'linkedin_posts') }}
-    qualify row_number() over (
-        partition by client, post_id, snapshot_date
-        -- lifetime totals only grow: the larger restatement is the later one, whatever
-        -- order the files were copied or loaded in
-        order by impressions desc nulls last, loaded_at desc, source_row_number desc
-    ) = 1
+    {{ latest_restatement(source('raw', 'linkedin_posts')) }}
 )
 
 select

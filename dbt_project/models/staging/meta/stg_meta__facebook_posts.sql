@@ -1,18 +1,7 @@
 -- One row per Facebook post and snapshot date, renamed to the project's vocabulary.
 -- When two files of the same day restate a post, the larger (later) restatement wins.
-with source as (
-    select * from {{ source('raw', 'facebook_posts') }}
-),
-
-deduplicated as (
-    select *
-    from source
-    qualify row_number() over (
-        partition by client, post_id, snapshot_date
-        -- lifetime totals only grow: the larger restatement is the later one, whatever
-        -- order the files were copied or loaded in
-        order by impressions desc nulls last, loaded_at desc, source_row_number desc
-    ) = 1
+with deduplicated as (
+    {{ latest_restatement(source('raw', 'facebook_posts')) }}
 )
 
 select

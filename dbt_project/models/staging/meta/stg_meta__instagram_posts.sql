@@ -2,14 +2,7 @@
 -- Likes are Instagram's reactions; clicks are link clicks plus profile visits (the
 -- clicks the export reports), NULL when the export has neither.
 with deduplicated as (
-    select *
-    from {{ source('raw', 'instagram_posts') }}
-    qualify row_number() over (
-        partition by client, post_id, snapshot_date
-        -- lifetime totals only grow: the larger restatement is the later one, whatever
-        -- order the files were copied or loaded in
-        order by impressions desc nulls last, loaded_at desc, source_row_number desc
-    ) = 1
+    {{ latest_restatement(source('raw', 'instagram_posts')) }}
 )
 
 select
