@@ -33,8 +33,7 @@ class RuleResult:
 
 
 def run_suite(con: duckdb.DuckDBPyConnection, suite: TableSuite) -> list[RuleResult]:
-    columns = ", ".join(f'"{c}"' for c in suite.columns)
-    frame = con.sql(f"SELECT {columns} FROM {suite.table}").df()
+    frame = con.sql(suite.select).df()
     context = gx.get_context(mode="ephemeral")
     # GX's metric progress bars would flood the run log.
     context.variables.progress_bars = ProgressBarsConfig(globally=False)

@@ -116,6 +116,8 @@ def print_summary(p: Paths, result, published: bool) -> None:
             while err is not None and err.cause is not None:  # the user-facing error is innermost
                 err = err.cause
             message = err.message.strip().splitlines()[0] if err else "unknown error"
+            if "DagsterAssetCheckFailedError" in message:
+                continue  # the failed checks are listed above
             print(f"Step {ev.step_key} failed: {message}", file=out)
 
     if published:

@@ -72,6 +72,19 @@ def test_one_lineage_graph_from_raw_files_to_published_warehouse(data_dir: Path)
     assert ("marts/fct_post_performance", "reach_le_impressions") in checks
     assert ("marts/fct_post_performance", "clicks_le_impressions") in checks
     assert ("marts/fct_post_performance", "unique_fct_post_performance_post_key") in checks
+    # every rule of data_checks/ shows as a check on the asset it guards
+    from data_checks.run_rules import volume_rules
+    from data_checks.suites import SUITES
+
+    expected = {(s.table.replace(".", "/"), r.name) for s in SUITES for r in s.rules}
+    expected |= {
+        ("marts/dim_client", "client_data_fresh"),
+        ("marts/fct_post_performance", "reconciles_with_loaded_posts"),
+        ("marts/fct_campaign_daily", "reconciles_with_loaded_ads"),
+        ("marts/fct_conversions", "reconciles_with_loaded_conversions"),
+    }
+    expected |= {(r.asset.replace(".", "/"), r.name) for pair in volume_rules() for r in pair}
+    assert expected <= checks
     spec = next(
         s for s in _defs().resolve_all_asset_specs() if s.key.to_user_string() == "warehouse/social"
     )

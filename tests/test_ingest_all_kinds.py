@@ -132,7 +132,7 @@ def test_bad_file_corpus_in_one_run(data_dir: Path, real_fixtures: Path) -> None
         moved = next((data_dir / "quarantine").rglob(name))
         assert moved.with_name(name + ".reason.txt").exists()
     assert con.execute("SELECT reason FROM ops.rejected_rows").fetchall() == [
-        ("Views is negative",)
+        ("Views is negative; breaks reach_le_impressions (10% tolerance)",)
     ]
     conv = con.execute(
         "SELECT conversion_type, value, occurred_at, utm_source FROM raw.conversions "

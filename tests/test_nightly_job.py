@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -238,42 +239,62 @@ def test_failing_blocking_check_keeps_previous_warehouse(data_dir: Path) -> None
         "Post ID,Page ID,Publish time,Permalink,Post type,Date,Views,Reach,Reactions,"
         "Comments,Shares,Total clicks\n"
     )
-    (client_dir / "day1.csv").write_text(
-        header + "11,9,03/01/2026 09:30,https://www.facebook.com/9/posts/11,Photos,Lifetime,"
-        "1000,800,10,2,1,30\n",
-        encoding="utf-8",
+
+    def export(name: str, row: str, day: str) -> None:
+        (client_dir / name).write_text(header + row, encoding="utf-8")
+        stamp = datetime.fromisoformat(f"{day}T23:30:00-05:00").timestamp()
+        os.utime(client_dir / name, (stamp, stamp))
+
+    export(
+        "day1.csv",
+        "11,9,03/01/2026 09:30,https://www.facebook.com/9/posts/11,Photos,"
+        "Lifetime,1000,800,10,2,1,30\n",
+        "2026-03-01",
     )
     socialwh("run", data=data_dir, check=True)
     warehouse = data_dir / "warehouse" / "social.duckdb"
     published = digest(warehouse)
 
-    # A later export whose clicks exceed its impressions: a mis-mapped or corrupt file.
-    (client_dir / "day2.csv").write_text(
-        header + "11,9,03/01/2026 09:30,https://www.facebook.com/9/posts/11,Photos,Lifetime,"
-        "1200,900,12,2,1,5000\n",
-        encoding="utf-8",
+    # Rows that break an invariant are kept out at load, and the night still publishes.
+    export(
+        "day2.csv",
+        "11,9,03/01/2026 09:30,https://www.facebook.com/9/posts/11,Photos,"
+        "Lifetime,1200,900,12,2,1,5000\n"
+        "13,9,03/02/2026 10:00,https://www.facebook.com/9/posts/13,Photos,"
+        "Lifetime,500,400,5,1,0,7\n",
+        "2026-03-02",
     )
-    import os
-    import time
+    kept_out = socialwh("run", data=data_dir, check=True)
+    assert "1 rows rejected" in kept_out.stdout
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT reason FROM ops.rejected_rows").fetchall() == [
+            ("breaks clicks_le_impressions",)
+        ]
+        assert con.execute(
+            "SELECT impressions, clicks FROM marts.fct_post_performance ORDER BY post_id"
+        ).fetchall() == [(1000, 30), (500, 7)]
+    published = digest(warehouse)
 
-    later = time.time() + 86400
-    os.utime(client_dir / "day2.csv", (later, later))
+    # A post in an export dated before its publication: a date or time-zone error that no
+    # single row shows; the mart check blocks the publish.
+    export(
+        "day3.csv",
+        "12,9,03/09/2026 09:30,https://www.facebook.com/9/posts/12,Photos,"
+        "Lifetime,300,200,1,0,0,3\n",
+        "2026-03-03",
+    )
     failed = socialwh("run", data=data_dir)
 
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "NOT PUBLISHED" in failed.stdout
-    assert "FAILED clicks_le_impressions on marts/fct_post_performance" in failed.stdout
-    assert "clinique-du-parc/facebook/11" in failed.stdout  # the failing post is named
+    assert "FAILED published_before_export on marts/fct_post_performance" in failed.stdout
+    assert "clinique-du-parc/facebook/12" in failed.stdout  # the failing post is named
     assert "previous warehouse stays published" in failed.stdout
     assert digest(warehouse) == published
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute(
-            "SELECT impressions, clicks FROM marts.fct_post_performance"
-        ).fetchall() == [(1000, 30)]
     with duckdb.connect(str(data_dir / "build" / "social.duckdb"), read_only=True) as con:
         assert con.execute(
             'SELECT failing_rows FROM ops.check_results WHERE "check" = '
-            "'clicks_le_impressions' AND NOT passed"
+            "'published_before_export' AND NOT passed"
         ).fetchall() == [(1,)]
 
 
@@ -347,3 +368,60 @@ def test_incremental_night_equals_full_refresh(data_dir: Path, tmp_path: Path) -
     with duckdb.connect(str(warehouse), read_only=True) as con:
         days = con.execute("SELECT count(DISTINCT date) FROM marts.fct_post_daily").fetchone()[0]
     assert days == 5
+
+
+def test_drifted_model_fails_reconciliation_and_volume(data_dir: Path) -> None:
+    socialwh(
+        "demo-data",
+        "--out",
+        str(data_dir / "landing"),
+        "--clients",
+        "1",
+        "--days",
+        "3",
+        "--kinds",
+        "facebook",
+        "--no-quirks",
+        data=data_dir,
+        check=True,
+    )
+    first = socialwh("run", data=data_dir, check=True)
+    # Demo data ends on 2026-03-31: stale today, which warns without stopping the publish.
+    assert "FAILED client_data_fresh on marts/dim_client (warning)" in first.stdout
+    warehouse = data_dir / "warehouse" / "social.duckdb"
+    published = digest(warehouse)
+    # Incremental models lose rows (a bug, a crash between statements): no new file will
+    # touch those posts again, so only the run-level rules can see it.
+    with duckdb.connect(str(data_dir / "build" / "social.duckdb")) as con:
+        # a recent post, whose lifetime totals still grow from one export to the next
+        lost = con.execute(
+            "SELECT post_key FROM intermediate.int_post_snapshots_unioned GROUP BY post_key "
+            "HAVING count(*) > 1 ORDER BY max(published_at) DESC LIMIT 1"
+        ).fetchone()[0]
+        con.execute(
+            "DELETE FROM intermediate.int_post_snapshots_unioned WHERE post_key = ? AND "
+            "snapshot_date = (SELECT max(snapshot_date) FROM intermediate."
+            "int_post_snapshots_unioned WHERE post_key = ?)",
+            [lost, lost],
+        )
+        con.execute(
+            "DELETE FROM marts.fct_post_daily WHERE date = (SELECT min(date) FROM "
+            "marts.fct_post_daily)"
+        )
+
+    failed = socialwh("run", data=data_dir)
+
+    assert failed.returncode == 1
+    assert "FAILED reconciles_with_loaded_posts on marts/fct_post_performance" in failed.stdout
+    assert lost in failed.stdout
+    assert "FAILED volume_no_drop on marts/fct_post_daily" in failed.stdout
+    assert digest(warehouse) == published
+    # The documented way out: a full refresh rebuilds from the loaded data.
+    socialwh("run", "--full-refresh", data=data_dir, check=True)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert (
+            con.execute(
+                "SELECT count(*) FROM marts.fct_post_performance WHERE post_key = ?", [lost]
+            ).fetchone()[0]
+            == 1
+        )

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import dagster as dg
 import duckdb
 
+from data_checks import run_rules
 from data_checks.runner import RuleResult, run_suite
 from data_checks.suites import SUITES, TableSuite
 from pipelines.settings import paths
@@ -56,21 +57,60 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
         with duckdb.connect(str(paths().build_db), read_only=True) as con:
             results = run_suite(con, suite)
         record_results(context.run.run_id, results)
-        for r in results:
-            yield dg.AssetCheckResult(
-                asset_key=asset_key,
-                check_name=r.name,
-                passed=r.passed,
-                severity=dg.AssetCheckSeverity.ERROR if r.blocking else dg.AssetCheckSeverity.WARN,
-                description=r.why,
-                metadata={
-                    "failing_rows": r.failing_rows,
-                    "checked_rows": r.checked_rows,
-                    "failing_keys_sample": ", ".join(r.sample_keys) or "none",
-                },
-            )
+        yield from _check_results(results)
 
     return _check
 
 
-GX_CHECKS = [build_suite_check(suite) for suite in SUITES]
+def _check_results(results: list[RuleResult]):
+    for r in results:
+        yield dg.AssetCheckResult(
+            asset_key=dg.AssetKey(r.table.split(".")),
+            check_name=r.name,
+            passed=r.passed,
+            severity=dg.AssetCheckSeverity.ERROR if r.blocking else dg.AssetCheckSeverity.WARN,
+            description=r.why,
+            metadata={
+                "failing_rows": r.failing_rows,
+                "checked_rows": r.checked_rows,
+                "failing_keys_sample": ", ".join(r.sample_keys) or "none",
+            },
+        )
+
+
+RUN_RULES = [
+    run_rules.FRESHNESS,
+    run_rules.RECONCILED_POSTS,
+    run_rules.RECONCILED_SPEND,
+    run_rules.RECONCILED_CONVERSIONS,
+    *(rule for pair in run_rules.volume_rules() for rule in pair),
+]
+
+
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec(
+            name=rule.name,
+            asset=dg.AssetKey(rule.asset.split(".")),
+            blocking=rule.blocking,
+            description=f"{'Blocks publishing' if rule.blocking else 'Warns'}: {rule.why}",
+        )
+        for rule in RUN_RULES
+    ],
+    name="run_level_rules",
+    pool="socialwh_build_db",
+)
+def run_level_rules(context: dg.AssetCheckExecutionContext):
+    """Freshness, volume against the published warehouse, reconciliation with the loads."""
+    p = paths()
+    with duckdb.connect(str(p.build_db), read_only=True) as con:
+        results = [
+            run_rules.freshness(con),
+            *run_rules.reconciliation(con),
+            *run_rules.volume(con, p.warehouse),
+        ]
+    record_results(context.run.run_id, results)
+    yield from _check_results(results)
+
+
+GX_CHECKS = [*(build_suite_check(suite) for suite in SUITES), run_level_rules]

@@ -55,4 +55,9 @@ KIND = TabularKind(
     signature=(*m.SIGNATURE, "page_id"),
     one_of=m.ONE_OF_IMPRESSIONS,
     extra_columns=m.IMPRESSIONS_COLUMNS,
+    invariants=(
+        *m.POST_INVARIANTS,
+        ("clicks_le_impressions", "total_clicks > impressions"),
+        ("link_clicks_le_clicks", "link_clicks > total_clicks"),
+    ),
 )

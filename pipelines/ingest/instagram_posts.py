@@ -32,4 +32,11 @@ KIND = TabularKind(
     signature=(*m.SIGNATURE, "account_id"),
     one_of=m.ONE_OF_IMPRESSIONS,
     extra_columns=m.IMPRESSIONS_COLUMNS,
+    invariants=(
+        *m.POST_INVARIANTS,
+        (
+            "clicks_le_impressions",
+            "coalesce(link_clicks, 0) + coalesce(profile_visits, 0) > impressions",
+        ),
+    ),
 )

@@ -60,6 +60,7 @@ POSTS = TabularKind(
             r"nullif(regexp_extract(post_link, '(activity|ugcPost|share)(:|%3A)([0-9]+)', 3), '')",
         ),
     ),
+    invariants=(("clicks_le_impressions", "clicks > impressions"),),
     row_rules=(
         (
             r"NOT regexp_matches(coalesce(post_link, ''), '(activity|ugcPost|share)(:|%3A)[0-9]+')",

@@ -72,6 +72,12 @@ KIND = TabularKind(
     fields=FIELDS,
     signature=("reporting_start", "reporting_end", "reach", "impressions"),
     one_of=(("campaign_name", "adset_name", "ad_name"),),
+    invariants=(
+        ("reach_le_impressions", "reach > impressions"),
+        ("clicks_le_impressions", "clicks_all > impressions"),
+        ("link_clicks_le_clicks", "link_clicks > clicks_all"),
+        ("reporting_window_in_order", "reporting_end < reporting_start"),
+    ),
     extra_columns=(
         ("currency_code", "VARCHAR", "coalesce(upper(currency), nullif($header_currency, ''))"),
     ),

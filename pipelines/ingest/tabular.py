@@ -98,6 +98,9 @@ class TabularKind:
     extra_columns: tuple[tuple[str, str, str], ...] = field(default=())
     # row-level rules beyond parsing: (SQL true when the row is bad, SQL message)
     row_rules: tuple[tuple[str, str], ...] = field(default=())
+    # DOMAIN.md's invariants on the parsed values: (rule name, SQL true when broken);
+    # a row that breaks one is kept out and stored in ops.rejected_rows with the rule
+    invariants: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def aliases(self) -> Aliases:
@@ -258,6 +261,11 @@ def load_parsed(
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE sw_parsed AS SELECT *, {', '.join(extras)} "
             "FROM sw_parsed"
+        )
+    for rule, broken in kind.invariants:
+        con.execute(
+            "UPDATE sw_parsed SET sw_problem = concat_ws('; ', nullif(sw_problem, ''), "
+            f"{sql_literal('breaks ' + rule)}) WHERE {broken}"
         )
     if validate is not None:
         problems = validate(con, kind)

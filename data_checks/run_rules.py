@@ -1,0 +1,196 @@
+"""Run-level rules: freshness, volume against the published warehouse, reconciliation of
+the marts with the loaded files. Each is one SQL query in DuckDB (they compare whole
+tables, which GX's row expectations do not express), kept here beside the GX suites so
+that data_checks/ stays the one home of every rule."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from data_checks.runner import RuleResult
+
+FRESHNESS_HOURS = 36
+VOLUME_JUMP_FACTOR = float(os.environ.get("SOCIALWH_VOLUME_FACTOR", "10"))
+MARTS = (
+    "dim_client",
+    "dim_post",
+    "fct_post_performance",
+    "fct_post_daily",
+    "fct_content_performance",
+    "fct_account_daily",
+    "fct_campaign_daily",
+    "fct_conversions",
+    "fct_post_benchmarks",
+)
+
+# Raw post tables and how their newest restatement per post reads (see dbt's
+# latest_restatement macro: the largest lifetime total of the newest export day).
+_LATEST_POSTS = """
+    SELECT client, post_id, impressions FROM (
+        SELECT client, post_id, impressions, row_number() OVER (
+            PARTITION BY client, post_id ORDER BY snapshot_date DESC,
+            impressions DESC NULLS LAST, loaded_at DESC, source_row_number DESC) AS n
+        FROM raw.{table}) WHERE n = 1"""
+
+
+@dataclass(frozen=True)
+class RunRule:
+    name: str
+    asset: str  # schema.table the check attaches to
+    blocking: bool
+    why: str
+
+
+FRESHNESS = RunRule(
+    "client_data_fresh",
+    "marts.dim_client",
+    False,
+    f"Each client's newest export should be at most {FRESHNESS_HOURS} hours old at run time; "
+    "older means someone forgot to drop the day's files (the warehouse is still right, "
+    "only behind).",
+)
+RECONCILED_POSTS = RunRule(
+    "reconciles_with_loaded_posts",
+    "marts.fct_post_performance",
+    True,
+    "Impressions in the marts must equal those of each post's newest loaded export (rows "
+    "kept out at load are not in raw): a difference means an incremental model drifted.",
+)
+RECONCILED_SPEND = RunRule(
+    "reconciles_with_loaded_ads",
+    "marts.fct_campaign_daily",
+    True,
+    "Spend and impressions in the marts must equal the loaded Ads reports (newest export of "
+    "each window).",
+)
+RECONCILED_CONVERSIONS = RunRule(
+    "reconciles_with_loaded_conversions",
+    "marts.fct_conversions",
+    True,
+    "Every loaded conversion appears once in the marts.",
+)
+
+
+def volume_rules() -> list[tuple[RunRule, RunRule]]:
+    return [
+        (
+            RunRule(
+                "volume_no_drop",
+                f"marts.{t}",
+                True,
+                "A mart never loses rows from one night to the next (raw data accumulates): "
+                "fewer rows than the published warehouse means data went missing.",
+            ),
+            RunRule(
+                "volume_no_jump",
+                f"marts.{t}",
+                False,
+                f"More than {VOLUME_JUMP_FACTOR:g}x the published rows in one night is worth "
+                "a look (a client's history dropped at once, or duplicated exports).",
+            ),
+        )
+        for t in MARTS
+    ]
+
+
+def _result(rule: RunRule, failing: int, checked: int, sample: list[str]) -> RuleResult:
+    return RuleResult(
+        rule.name, rule.asset, failing == 0, failing, checked, rule.blocking, rule.why, sample[:20]
+    )
+
+
+def freshness(con: duckdb.DuckDBPyConnection) -> RuleResult:
+    rows = con.execute(f"""
+        SELECT c.client, max(f.snapshot_date) AS newest
+        FROM marts.dim_client c LEFT JOIN ops.file_loads f
+            ON f.client = c.client AND f.status = 'loaded'
+        GROUP BY c.client, c.timezone
+        HAVING newest IS NULL OR
+            timezone(c.timezone, newest::TIMESTAMP + INTERVAL 1 DAY)
+                < now() - INTERVAL {FRESHNESS_HOURS} HOURS
+    """).fetchall()
+    total = con.execute("SELECT count(*) FROM marts.dim_client").fetchone()[0]
+    return _result(FRESHNESS, len(rows), total, [f"{c} (newest {d})" for c, d in rows])
+
+
+def reconciliation(con: duckdb.DuckDBPyConnection) -> list[RuleResult]:
+    latest = " UNION ALL ".join(
+        f"SELECT '{p}' AS platform, * FROM ({_LATEST_POSTS.format(table=t)})"
+        for p, t in (
+            ("facebook", "facebook_posts"),
+            ("instagram", "instagram_posts"),
+            ("linkedin", "linkedin_posts"),
+        )
+    )
+    posts = con.execute(f"""
+        WITH loaded AS ({latest})
+        SELECT coalesce(l.client || '/' || l.platform || '/' || l.post_id, m.post_key)
+        FROM loaded l FULL JOIN marts.fct_post_performance m
+            ON m.post_key = l.client || '/' || l.platform || '/' || l.post_id
+        WHERE m.impressions IS DISTINCT FROM l.impressions
+    """).fetchall()
+    n_posts = con.execute("SELECT count(*) FROM marts.fct_post_performance").fetchone()[0]
+    ads = con.execute("""
+        WITH loaded AS (
+            SELECT client, reporting_start, reporting_end,
+                coalesce(ad_id, 'name:' || coalesce(campaign_name, '') || '|'
+                         || coalesce(adset_name, '') || '|' || coalesce(ad_name, '')) AS ad_key,
+                amount_spent, impressions
+            FROM raw.meta_ads
+            QUALIFY row_number() OVER (PARTITION BY client, ad_key, reporting_start,
+                reporting_end ORDER BY snapshot_date DESC, loaded_at DESC,
+                source_row_number DESC) = 1)
+        SELECT l.client || '/' || l.ad_key || '/' || l.reporting_start
+        FROM loaded l FULL JOIN marts.fct_campaign_daily m
+            ON m.client = l.client AND m.ad_key = l.ad_key AND m.date = l.reporting_start
+            AND m.date_end = l.reporting_end
+        WHERE m.spend IS DISTINCT FROM l.amount_spent
+           OR m.impressions IS DISTINCT FROM l.impressions
+    """).fetchall()
+    n_ads = con.execute("SELECT count(*) FROM marts.fct_campaign_daily").fetchone()[0]
+    conversions = con.execute("""
+        SELECT l.key FROM (SELECT DISTINCT client || '/' || conversion_key AS key
+                           FROM raw.conversions) l
+        FULL JOIN marts.fct_conversions m ON m.conversion_id = l.key
+        WHERE m.conversion_id IS NULL OR l.key IS NULL
+    """).fetchall()
+    n_conv = con.execute("SELECT count(*) FROM marts.fct_conversions").fetchone()[0]
+    return [
+        _result(RECONCILED_POSTS, len(posts), n_posts, [str(k) for (k,) in posts]),
+        _result(RECONCILED_SPEND, len(ads), n_ads, [str(k) for (k,) in ads]),
+        _result(RECONCILED_CONVERSIONS, len(conversions), n_conv, [str(k) for (k,) in conversions]),
+    ]
+
+
+def volume(con: duckdb.DuckDBPyConnection, published: Path) -> list[RuleResult]:
+    """Row counts of each mart against the published warehouse (none yet: nothing to compare)."""
+    out = []
+    if published.exists():
+        con.execute("ATTACH ? AS previous (READ_ONLY)", [str(published)])
+    try:
+        for drop, jump in volume_rules():
+            table = drop.asset
+            now = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            before = None
+            if published.exists():
+                schema, name = table.split(".")
+                exists = con.execute(
+                    "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' "
+                    "AND schema_name = ? AND table_name = ?",
+                    [schema, name],
+                ).fetchone()[0]
+                if exists:
+                    before = con.execute(f"SELECT count(*) FROM previous.{table}").fetchone()[0]
+            dropped = before is not None and now < before
+            jumped = before is not None and before > 0 and now > VOLUME_JUMP_FACTOR * before
+            detail = [f"{table}: {before} published, {now} now"] if before is not None else []
+            out.append(_result(drop, int(dropped) * (before - now if dropped else 0), now, detail))
+            out.append(_result(jump, int(jumped) * (now - before if jumped else 0), now, detail))
+    finally:
+        if published.exists():
+            con.execute("DETACH previous")
+    return out
