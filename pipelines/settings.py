@@ -50,7 +50,9 @@ class Paths:
 
     @property
     def dbt_target(self) -> Path:
-        return self.build_dir / "dbt_target"
+        # SOCIALWH_DBT_TARGET lets several data dirs share one parsed project (the tests).
+        override = os.environ.get("SOCIALWH_DBT_TARGET")
+        return Path(override).resolve() if override else self.build_dir / "dbt_target"
 
     @property
     def dbt_logs(self) -> Path:

@@ -31,10 +31,24 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_dbt_target(tmp_path_factory: pytest.TempPathFactory):
+    """One parsed dbt project for the whole session: each test's data dir would otherwise
+    parse it again (the manifest depends on the code, not on the data)."""
+    global DBT_TARGET
+    DBT_TARGET = tmp_path_factory.mktemp("dbt_target")
+    yield
+
+
+DBT_TARGET: Path | None = None
+
+
 def socialwh(*args: str, data: Path, check: bool = False) -> subprocess.CompletedProcess:
     """Run the real `socialwh` command, as a user or cron would."""
     env = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "SOCIALWH_CLIENTS")}
     env["SOCIALWH_DATA_DIR"] = str(data)
+    if DBT_TARGET is not None:
+        env["SOCIALWH_DBT_TARGET"] = str(DBT_TARGET)
     proc = subprocess.run(
         [str(SOCIALWH), *args],
         env=env,

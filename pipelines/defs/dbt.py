@@ -6,6 +6,8 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from data_checks.runner import RuleResult
+from pipelines.defs.checks import record_results
 from pipelines.project import dbt_project
 from pipelines.settings import export_dbt_environment
 
@@ -38,7 +40,33 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: D
     """dbt build: staging views, intermediate models, marts tables and their dbt tests."""
     export_dbt_environment()
     args = ["build", *(["--full-refresh"] if config.full_refresh else [])]
-    yield from dbt.cli(args, context=context).stream()
+    # Reusing the project's target folder keeps dbt's partial-parse cache between nights
+    # (a fresh folder per run re-parses everything); one dbt runs at a time.
+    invocation = dbt.cli(args, context=context, target_path=dbt_project.target_path)
+    tests = []
+    try:
+        for event in invocation.stream():
+            if isinstance(event, dg.AssetCheckResult):
+                tests.append(event)
+            yield event
+    finally:
+        # dbt's tests join the other rules in ops.check_results (dbt has released the file).
+        record_results(context.run.run_id, [_as_rule_result(t) for t in tests])
+
+
+def _as_rule_result(check: dg.AssetCheckResult) -> RuleResult:
+    failing = check.metadata.get("dagster_dbt/failed_row_count")
+    failing = int(getattr(failing, "value", failing) or 0)
+    blocking = check.severity == dg.AssetCheckSeverity.ERROR
+    return RuleResult(
+        name=check.check_name or "dbt_test",
+        table=".".join(check.asset_key.path) if check.asset_key else "",
+        passed=check.passed,
+        failing_rows=failing,
+        checked_rows=0,
+        blocking=blocking,
+        why="dbt test (schema yml)",
+    )
 
 
 dbt_resource = DbtCliResource(project_dir=dbt_project)
