@@ -14,21 +14,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from data_checks import run_rules
 from tests.conftest import ROOT, socialwh
 
 pytestmark = pytest.mark.slow
 
-MARTS = (
-    "dim_client",
-    "dim_post",
-    "fct_post_performance",
-    "fct_post_daily",
-    "fct_content_performance",
-    "fct_account_daily",
-    "fct_campaign_daily",
-    "fct_conversions",
-    "fct_post_benchmarks",
-)
+MARTS = run_rules.MARTS
 # ../shared/CONTRACT.md: the columns each published table must have.
 CONTRACT = {
     "marts.dim_client": "client, name, sector, timezone",

@@ -40,14 +40,10 @@ def write_exports(
     tz = ZoneInfo(timezone)
     types, p = TYPES[client.sector]
     files = rows = 0
-    month_start = first_day.replace(day=1)
-    while month_start <= last_day:
-        next_month = (month_start + timedelta(days=32)).replace(day=1)
-        start, end = max(month_start, first_day), min(next_month - timedelta(days=1), last_day)
+    for start, end in posts_.months(first_day, last_day):
         span = (end - start).days + 1
         n = int(rng.poisson(1.5 * span))
         if n == 0:
-            month_start = next_month
             continue
         when = [
             datetime.combine(start + timedelta(days=int(d)), time(), tz) + timedelta(minutes=int(m))
@@ -97,5 +93,4 @@ def write_exports(
         frame.to_csv(path, index=False, encoding="utf-8")
         posts_.write_time(path, end, timezone)
         files, rows = files + 1, rows + n
-        month_start = next_month
     return posts_.Written(files, rows)

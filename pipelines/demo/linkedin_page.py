@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -68,11 +68,7 @@ def write_exports(
     out = client_dir / "linkedin"
     out.mkdir(parents=True, exist_ok=True)
     files = rows = 0
-    month_start = first_day.replace(day=1)
-    while month_start <= last_day:
-        next_month = (month_start + timedelta(days=32)).replace(day=1)
-        end = min(next_month - timedelta(days=1), last_day)
-        start = max(month_start, first_day)
+    for start, end in posts_.months(first_day, last_day):
         window, lifetime = posts_.lifetime_window(posts, end)
         impressions = lifetime("impressions")
         clicks = lifetime("clicks")
@@ -149,5 +145,4 @@ def write_exports(
         _pin_dates(path, end)
         posts_.write_time(path, end, timezone)
         files, rows = files + 1, rows + len(all_posts) + 2 * n
-        month_start = next_month
     return posts_.Written(files, rows, posts.post_id.str[:19].tolist())

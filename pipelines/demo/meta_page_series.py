@@ -28,11 +28,8 @@ def write_exports(
     timezone: str,
 ) -> posts_.Written:
     files = rows = 0
-    month_start = first_day.replace(day=1)
     scale = {"pharmacy": 1.0, "clinic": 0.6, "pharma": 1.8}[client.sector]
-    while month_start <= last_day:
-        next_month = (month_start + timedelta(days=32)).replace(day=1)
-        start, end = max(month_start, first_day), min(next_month - timedelta(days=1), last_day)
+    for start, end in posts_.months(first_day, last_day):
         days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
         n = len(days)
         out = client_dir / "page-insights" / f"{start:%Y-%m}"
@@ -54,5 +51,4 @@ def write_exports(
         for name in ("Views.csv", "Follows.csv", "Viewers.csv"):
             posts_.write_time(out / name, end, timezone)
         files, rows = files + 3, rows + 3 * n
-        month_start = next_month
     return posts_.Written(files, rows)

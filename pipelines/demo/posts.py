@@ -177,3 +177,15 @@ def write_time(path: Path, day: date, timezone: str) -> None:
     """Date the file on its export evening: the loader reads the snapshot date from it."""
     stamp = datetime.combine(day, time(23, 30), ZoneInfo(timezone)).timestamp()
     os.utime(path, (stamp, stamp))
+
+
+def months(first_day: date, last_day: date) -> list[tuple[date, date]]:
+    """(start, end) of each calendar month between first_day and last_day, clipped to them:
+    the monthly exports (page insights, LinkedIn, conversions) cover one each."""
+    out = []
+    month_start = first_day.replace(day=1)
+    while month_start <= last_day:
+        next_month = (month_start + timedelta(days=32)).replace(day=1)
+        out.append((max(month_start, first_day), min(next_month - timedelta(days=1), last_day)))
+        month_start = next_month
+    return out
