@@ -30,14 +30,7 @@ def run_nightly(p: Paths, full_refresh: bool = False) -> int:
             "ops": {"dbt_models": {"config": {"full_refresh": full_refresh}}},
         },
     )
-    published = (
-        any(
-            e.asset_key is not None and e.asset_key.to_user_string() == PUBLISHED_ASSET
-            for e in result.get_asset_materialization_events()
-        )
-        if hasattr(result, "get_asset_materialization_events")
-        else _published(result)
-    )
+    published = _published(result)
     print_summary(p, result, published)
     return 0 if result.success and published else 1
 

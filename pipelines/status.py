@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import duckdb
 
 from pipelines.instance import use_instance
@@ -17,7 +19,7 @@ def print_status(p: Paths) -> int:
     print("Last runs:")
     for rec in records:
         run = rec.dagster_run
-        when = rec.start_time and __import__("datetime").datetime.fromtimestamp(rec.start_time)
+        when = rec.start_time and datetime.fromtimestamp(rec.start_time)
         print(
             f"  {run.run_id[:8]}  {run.status.value:<9}  {when:%Y-%m-%d %H:%M}"
             if when
