@@ -7,6 +7,7 @@ Windows-1252 file, and an HTML error page saved as .csv (which the run quarantin
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -112,8 +113,10 @@ def _add_quirks(out: Path, roster_) -> int:
     if conv:
         legacy = conv[-1].with_name(conv[-1].stem + "_excel.csv")
         text = conv[-1].read_text(encoding="utf-8")
+        exported = conv[-1].stat()
         conv[-1].unlink()  # replaced by its Windows-1252 twin, as Excel on Windows saves it
         legacy.write_bytes(text.encode("cp1252", errors="replace"))
+        os.utime(legacy, (exported.st_atime, exported.st_mtime))
     error_page = out / roster_[-1].slug / "facebook" / "facebook_posts_export.csv"
     error_page.parent.mkdir(parents=True, exist_ok=True)
     error_page.write_text(HTML_ERROR_PAGE, encoding="utf-8")
