@@ -29,6 +29,10 @@ ui: $(STAMP)
 	$(BIN)/socialwh ui
 
 bench: $(STAMP)
+	@if [ ! -f bench/run.py ]; then \
+		echo "make bench: the benchmark script (bench/run.py) is not written yet; see the open benchmark issue."; \
+		exit 2; \
+	fi
 	$(BIN)/python bench/run.py $(if $(SIZE),--size $(SIZE),)
 
 lint: $(STAMP)
