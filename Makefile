@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_DIR := $(or $(SOCIALWH_DATA_DIR),data)
+# `make ui UI_PORT=3001`; UI_HOST=0.0.0.0 opens the UI to the network (it has no login).
+UI_HOST ?= 127.0.0.1
+UI_PORT ?= 3000
 
 .PHONY: demo test ui bench lint venv
 
@@ -26,7 +29,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 ui: $(STAMP)
-	$(BIN)/socialwh ui
+	$(BIN)/socialwh ui --host $(UI_HOST) --port $(UI_PORT)
 
 bench: $(STAMP)
 	@if [ ! -f bench/run.py ]; then \

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.defs.automation import new_landing_files, nightly, nightly_schedule
+from pipelines.defs.automation import (
+    new_landing_files,
+    nightly,
+    nightly_report_on_failure,
+    nightly_report_on_success,
+    nightly_schedule,
+)
 from pipelines.defs.checks import GX_CHECKS
 from pipelines.defs.dbt import dbt_models, dbt_resource
 from pipelines.defs.publish import published_warehouse
@@ -15,6 +21,6 @@ defs = dg.Definitions(
     asset_checks=GX_CHECKS,
     jobs=[nightly],
     schedules=[nightly_schedule],
-    sensors=[new_landing_files],
+    sensors=[new_landing_files, nightly_report_on_success, nightly_report_on_failure],
     resources={"dbt": dbt_resource},
 )

@@ -6,14 +6,34 @@ import os
 
 from pipelines.settings import Paths
 
-DAGSTER_YAML = """\
-# Written by socialwh on first use; edit freely, it is not overwritten.
+MARKER = "# Written by socialwh"
+DAGSTER_YAML = f"""\
+{MARKER} (version 2). Delete this first line to keep your own edits: a file
+# without it is never rewritten.
 telemetry:
   enabled: false
+# Run and event storage: SQLite files beside this one (the default, made explicit).
+storage:
+  sqlite:
+    base_dir: {{home}}
 concurrency:
   runs:
-    # The build database has one writer at a time: schedule, sensor and manual runs queue up.
+    # The build database has one writer: schedule, sensor and UI runs queue up.
     max_concurrent_runs: 1
+run_monitoring:
+  # The daemon notices a run whose process died (kill -9, out of memory) and marks it
+  # failed, which hands it to run_retries below.
+  enabled: true
+  start_timeout_seconds: 300
+  max_resume_run_attempts: 0
+  poll_interval_seconds: 60
+run_retries:
+  enabled: true
+  max_retries: 2
+  # Retry runs whose process crashed, not runs stopped by bad data or a failed check:
+  # those fail the same way until someone fixes the files. Transient failures inside
+  # a run (a lock held) are retried with back-off by the step itself.
+  retry_on_asset_or_op_failure: false
 """
 
 
@@ -22,6 +42,13 @@ def use_instance(p: Paths) -> None:
     home = os.environ.setdefault("DAGSTER_HOME", str(p.dagster_home))
     os.makedirs(home, exist_ok=True)
     config = os.path.join(home, "dagster.yaml")
-    if not os.path.exists(config):
-        with open(config, "w", encoding="utf-8") as fh:
-            fh.write(DAGSTER_YAML)
+    wanted = DAGSTER_YAML.format(home=home)
+    if os.path.exists(config):
+        with open(config, encoding="utf-8") as fh:
+            current = fh.read()
+        if current == wanted or not current.startswith(MARKER):
+            return
+    tmp = config + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(wanted)
+    os.replace(tmp, config)

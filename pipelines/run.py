@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import uuid
 
-import duckdb
-
+from pipelines import run_lock
 from pipelines.instance import use_instance
 from pipelines.settings import Paths
 
-PUBLISHED_ASSET = "warehouse/social"
+# cron may start a run while last night's is still going: wait for it rather than fail.
+WAIT_FOR_OTHER_RUN_S = 3 * 3600
 
 
 def run_nightly(p: Paths, full_refresh: bool = False) -> int:
@@ -18,116 +20,61 @@ def run_nightly(p: Paths, full_refresh: bool = False) -> int:
     import dagster as dg
 
     from pipelines.definitions import defs
+    from pipelines.run_report import build_report, save_report
 
     instance = dg.DagsterInstance.get()
-    job = defs.resolve_job_def("nightly")
-    result = job.execute_in_process(
-        instance=instance,
-        raise_on_error=False,
-        tags={"socialwh/trigger": "cli"},
-        run_config={
-            "loggers": {"console": {"config": {"log_level": "INFO"}}},
-            "ops": {"dbt_models": {"config": {"full_refresh": full_refresh}}},
-        },
-    )
-    published = _published(result)
-    print_summary(p, result, published)
-    return 0 if result.success and published else 1
-
-
-def _published(result) -> bool:
-    return any(
-        ev.event_type_value == "ASSET_MATERIALIZATION"
-        and ev.asset_key.to_user_string() == PUBLISHED_ASSET
-        for ev in result.all_events
-    )
-
-
-def print_summary(p: Paths, result, published: bool) -> None:
-    out = sys.stdout
-    line = "=" * 72
-    print(
-        f"\n{line}\nsocialwh nightly run {result.run_id[:8]}: "
-        f"{'PUBLISHED' if published else 'NOT PUBLISHED'}\n{line}",
-        file=out,
-    )
-    with duckdb.connect(str(p.build_db), read_only=True) as con:
-        files = con.execute(
-            "SELECT status, count(*), coalesce(sum(rows_loaded), 0), "
-            "coalesce(sum(rows_rejected), 0) FROM ops.file_loads WHERE run_id = ? "
-            "GROUP BY status ORDER BY status",
-            [result.run_id],
-        ).fetchall()
-        quarantined = con.execute(
-            "SELECT path, reason FROM ops.file_loads WHERE run_id = ? AND status = 'quarantined' "
-            "ORDER BY path",
-            [result.run_id],
-        ).fetchall()
-        unlisted = [
-            c
-            for (c,) in con.execute(
-                "SELECT client FROM raw.clients WHERE NOT listed ORDER BY client"
-            ).fetchall()
-        ]
-    counts = {s: (n, r, j) for s, n, r, j in files}
-    loaded = counts.get("loaded", (0, 0, 0))
-    print(
-        f"Files: {loaded[0]} loaded ({loaded[1]} rows, {loaded[2]} rows rejected — see "
-        f"ops.rejected_rows), {counts.get('duplicate', (0,))[0]} duplicate, "
-        f"{counts.get('quarantined', (0,))[0]} quarantined",
-        file=out,
-    )
-    for path, reason in quarantined:
-        print(f"  quarantined landing/{path}: {reason}", file=out)
-    if quarantined:
-        print(f"  (files moved to {p.quarantine}, each beside a .reason.txt)", file=out)
-    if unlisted:
-        print(
-            f"Clients not in {p.clients_csv.name} (loaded as sector 'other'): "
-            f"{', '.join(unlisted)}",
-            file=out,
+    run_id = str(uuid.uuid4())
+    try:
+        run_lock.acquire(
+            p, run_id, WAIT_FOR_OTHER_RUN_S, on_wait=lambda m: print(m, file=sys.stderr)
         )
+    except run_lock.RunInProgress as busy:
+        print(f"socialwh: gave up waiting: {busy}", file=sys.stderr)
+        return 1
+    try:
+        for dead in mark_dead_runs_failed(instance):
+            print(f"Run {dead[:8]} had stopped without finishing (process gone); marked failed.")
+            save_report(p, instance, build_report(p, instance, dead))
+        job = defs.resolve_job_def("nightly")
+        result = job.execute_in_process(
+            instance=instance,
+            run_id=run_id,
+            raise_on_error=False,
+            tags={"socialwh/trigger": "cli", "socialwh/pid": str(os.getpid())},
+            run_config={
+                "loggers": {"console": {"config": {"log_level": "INFO"}}},
+                "ops": {"dbt_models": {"config": {"full_refresh": full_refresh}}},
+            },
+        )
+        report = build_report(p, instance, result.run_id)
+        saved = save_report(p, instance, report)
+    finally:
+        run_lock.release(p)
+    print("\n" + report.text + f"This report: {saved}")
+    return 0 if result.success and report.published else 1
 
-    evaluations = result.get_asset_check_evaluations()
-    failed = [e for e in evaluations if not e.passed]
-    print(f"Checks: {len(evaluations) - len(failed)} passed, {len(failed)} failed", file=out)
-    for ev in failed:
-        meta = {k: getattr(v, "value", v) for k, v in ev.metadata.items()}
-        blocking = getattr(ev, "severity", None)
-        print(
-            f"  FAILED {ev.check_name} on {ev.asset_key.to_user_string()}"
-            f"{' (warning)' if blocking is not None and blocking.value == 'WARN' else ''}: "
-            f"{meta.get('failing_rows', '?')} failing row(s); sample: "
-            f"{meta.get('failing_keys_sample', meta.get('sample', 'n/a'))}",
-            file=out,
-        )
-        if ev.description:
-            print(f"    why it matters: {ev.description}", file=out)
-    for ev in result.all_events:
-        if ev.event_type_value == "STEP_FAILURE":
-            err = ev.event_specific_data.error
-            while err is not None and err.cause is not None:  # the user-facing error is innermost
-                err = err.cause
-            message = err.message.strip().splitlines()[0] if err else "unknown error"
-            if "DagsterAssetCheckFailedError" in message:
-                continue  # the failed checks are listed above
-            print(f"Step {ev.step_key} failed: {message}", file=out)
 
-    if published:
-        print(f"Warehouse published: {p.warehouse}", file=out)
-        print(
-            "Query it read-only, e.g.:\n"
-            f'  duckdb -readonly {p.warehouse} "SELECT * FROM marts.fct_post_performance '
-            'LIMIT 10"\n'
-            f"  python -c \"import duckdb; print(duckdb.connect('{p.warehouse}', "
-            "read_only=True).sql('FROM marts.dim_client'))\"",
-            file=out,
+def mark_dead_runs_failed(instance) -> list[str]:
+    """Runs of `socialwh run` still marked as started while we hold the data dir's lock
+    have lost their process (kill -9, crash, reboot): say so in the instance."""
+    import dagster as dg
+
+    dead = []
+    records = instance.get_run_records(
+        dg.RunsFilter(
+            job_name="nightly",
+            statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING],
+            tags={"socialwh/trigger": "cli"},
         )
-    else:
-        previous = (
-            "the previous warehouse stays published"
-            if p.warehouse.exists()
-            else "no warehouse has been published yet"
+    )
+    for rec in records:
+        instance.report_run_failed(
+            rec.dagster_run,
+            message=(
+                "The run's process stopped before the run finished (killed, out of memory or "
+                "the machine stopped). Nothing it did was published; the next run picked up "
+                "its files."
+            ),
         )
-        print(f"Nothing published: {previous} ({p.warehouse}).", file=out)
-    print(f"Run recorded in the Dagster instance at {p.dagster_home} (see `make ui`).", file=out)
+        dead.append(rec.dagster_run.run_id)
+    return dead

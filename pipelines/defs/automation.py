@@ -5,11 +5,9 @@ import time
 
 import dagster as dg
 
-from pipelines.ingest.landing import landed_files
+from pipelines.ingest.landing import SETTLE_SECONDS, landed_files
+from pipelines.run_report import build_report, save_report
 from pipelines.settings import paths
-
-# Files modified more recently than this may still be downloading or copying.
-SETTLE_SECONDS = 30
 
 nightly = dg.define_asset_job(
     name="nightly",
@@ -62,3 +60,35 @@ def new_landing_files(context: dg.SensorEvaluationContext):
         return dg.SkipReason(reason)
     context.update_cursor(fingerprint)
     return dg.RunRequest(run_key=fingerprint, tags={"socialwh/trigger": "new_files"})
+
+
+def _write_report(context: dg.RunStatusSensorContext) -> None:
+    run = context.dagster_run
+    if run.tags.get("socialwh/trigger") == "cli":
+        return  # `socialwh run` writes and prints its own
+    p = paths()
+    path = save_report(p, context.instance, build_report(p, context.instance, run.run_id))
+    context.log.info(f"Run report written to {path}")
+
+
+@dg.run_status_sensor(
+    name="nightly_report_on_success",
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[nightly],
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Writes the run report (data dir runs/) of a nightly run started by the "
+    "schedule, the sensor or the UI.",
+)
+def nightly_report_on_success(context: dg.RunStatusSensorContext):
+    _write_report(context)
+
+
+@dg.run_failure_sensor(
+    name="nightly_report_on_failure",
+    monitored_jobs=[nightly],
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Writes the failure report (which step, file or check, what to do) of a "
+    "nightly run started by the schedule, the sensor or the UI; `socialwh status` shows it.",
+)
+def nightly_report_on_failure(context: dg.RunFailureSensorContext):
+    _write_report(context)

@@ -51,7 +51,6 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(
         specs=specs,
         name=f"gx_{suite.table.replace('.', '_')}",
-        pool="socialwh_build_db",
     )
     def _check(context: dg.AssetCheckExecutionContext):
         with duckdb.connect(str(paths().build_db), read_only=True) as con:
@@ -98,7 +97,6 @@ RUN_RULES = [
         for rule in RUN_RULES
     ],
     name="run_level_rules",
-    pool="socialwh_build_db",
 )
 def run_level_rules(context: dg.AssetCheckExecutionContext):
     """Freshness, volume against the published warehouse, reconciliation with the loads."""

@@ -34,7 +34,6 @@ class DbtBuildConfig(dg.Config):
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=SocialwhTranslator(),
-    pool="socialwh_build_db",
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
     """dbt build: staging views, intermediate models, marts tables and their dbt tests."""

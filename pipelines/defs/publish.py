@@ -15,7 +15,6 @@ PUBLISHED_KEY = dg.AssetKey(["warehouse", "social"])
     deps=[*MARTS_KEYS, FILE_LOADS_KEY, REJECTED_ROWS_KEY],
     group_name="publish",
     kinds={"duckdb"},
-    pool="socialwh_build_db",
     description=(
         "warehouse/social.duckdb, the file analysts open read-only: the marts and ops "
         "schemas, replaced atomically once every blocking check of the run has passed."

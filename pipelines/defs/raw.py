@@ -3,8 +3,13 @@
 import dagster as dg
 import duckdb
 
+from pipelines import run_lock
 from pipelines.ingest.landing import RAW_TABLES, LandingLoader
 from pipelines.settings import paths
+
+# Waiting for a lock held elsewhere (another run, an orphaned dbt of a killed run):
+# 30 s, 1, 2, 4, 8 min, then every 10 min, about 1.5 h in all before giving up.
+LOCK_RETRIES = 12
 
 RAW_TABLE_KEYS = [dg.AssetKey(["raw", table]) for table in RAW_TABLES]
 CLIENTS_KEY = dg.AssetKey(["raw", "clients"])
@@ -44,13 +49,21 @@ REJECTED_ROWS_KEY = dg.AssetKey(["ops", "rejected_rows"])
             description="Every row kept out of the marts, with its reason and raw record.",
         ),
     ],
-    pool="socialwh_build_db",
 )
 def landing_files(context: dg.AssetExecutionContext):
     """Detect, validate and load the new files of landing/; quarantine what cannot be loaded."""
     p = paths()
     loader = LandingLoader(p, context.run_id, progress=context.log.info)
-    summary = loader.run()
+    try:
+        # Held until this run's process ends: one run per data dir, whoever started it.
+        run_lock.try_acquire(p, context.run_id)
+        summary = loader.run()
+    except (run_lock.RunInProgress, duckdb.IOException) as exc:
+        if isinstance(exc, duckdb.IOException) and "lock" not in str(exc).lower():
+            raise  # a disk or file-system error is not worth waiting for
+        wait = min(30 * 2**context.retry_number, 600)
+        context.log.warning(f"The build database is busy ({exc}); retrying in {wait} s.")
+        raise dg.RetryRequested(max_retries=LOCK_RETRIES, seconds_to_wait=wait) from exc
     for warning in summary.warnings:
         context.log.warning(warning)
     if summary.unlisted_clients:
@@ -86,6 +99,18 @@ def landing_files(context: dg.AssetExecutionContext):
                 "files_loaded": summary.count("loaded"),
                 "files_duplicate": summary.count("duplicate"),
                 "files_quarantined": summary.count("quarantined"),
+                "rows_loaded_this_run": summary.rows_loaded,
+                "quarantined_this_run": dg.MetadataValue.json(
+                    [
+                        {"path": f.path, "reason": f.reason}
+                        for f in summary.files
+                        if f.status == "quarantined"
+                    ][:100]
+                ),
+                # not recorded in ops.file_loads: the next run loads them
+                "files_still_being_written": dg.MetadataValue.json(
+                    [f.path for f in summary.files if f.status == "deferred"]
+                ),
             },
         )
         yield dg.MaterializeResult(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,10 +41,18 @@ RAW_TABLES: dict[str, str] = {
 # Names that browsers and editors use for files still being written, or their own scratch.
 IGNORED_SUFFIXES = (".crdownload", ".part", ".partial", ".tmp", ".download", ".reason.txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+# A file modified this recently may still be downloading or copying: it is loaded only if
+# its size and date hold still for STABLE_PROBE_SECONDS, else it waits for the next run.
+SETTLE_SECONDS = 30
+STABLE_PROBE_SECONDS = 2.0
 
 
 class NeedsDateRange(Exception):
     """A yearless page series whose folder has no dated series loaded yet: try it last."""
+
+
+class ChangedWhileReading(Exception):
+    """The file grew or was rewritten while it was being loaded: it is still being written."""
 
 
 log = logging.getLogger(__name__)
@@ -52,7 +61,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class FileOutcome:
     path: str
-    status: str  # loaded, duplicate, quarantined
+    status: str  # loaded, duplicate, quarantined; deferred (still being written, not recorded)
     client: str | None = None
     kind: str | None = None
     language: str | None = None
@@ -87,6 +96,26 @@ def landed_files(landing: Path) -> list[Path]:
         and not p.name.startswith((".", "~$"))
         and not p.name.lower().endswith(IGNORED_SUFFIXES)
     )
+
+
+def _changed(path: Path, before) -> bool:
+    try:
+        now = path.stat()
+    except FileNotFoundError:
+        return True
+    return (now.st_size, now.st_mtime_ns) != (before.st_size, before.st_mtime_ns)
+
+
+def settled(files: list[Path], now: float | None = None) -> tuple[list[Path], list[Path]]:
+    """(files safe to read, files still changing). Only recently modified files are probed,
+    all together, so a night of old files costs no wait at all."""
+    now = time.time() if now is None else now
+    recent = {f: f.stat() for f in files if now - f.stat().st_mtime < SETTLE_SECONDS}
+    if not recent:
+        return files, []
+    time.sleep(STABLE_PROBE_SECONDS)
+    moving = {f for f, st in recent.items() if _changed(f, st)}
+    return [f for f in files if f not in moving], sorted(moving)
 
 
 def sha256_of(path: Path) -> str:
@@ -140,14 +169,18 @@ class LandingLoader:
             seen = self._already_seen(con)
             new = [f for f in files if self._fingerprint(f) not in seen]
             self.progress(f"{len(files)} file(s) in landing, {len(new)} new")
+            total = len(new)
+            new, moving = settled(new)
+            for path in moving:
+                self._report(summary, self._still_being_written(path), total)
             deferred: list[Path] = []
             for path in new:
                 try:
-                    self._report(summary, self._load_one(con, path, clients), len(new))
+                    self._report(summary, self._load_one(con, path, clients), total)
                 except NeedsDateRange:
                     deferred.append(path)
             for path in deferred:
-                self._report(summary, self._load_one(con, path, clients, final=True), len(new))
+                self._report(summary, self._load_one(con, path, clients, final=True), total)
             con.execute("CHECKPOINT")
         return summary
 
@@ -161,6 +194,12 @@ class LandingLoader:
         else:
             detail = f"— {outcome.reason}"
         self.progress(f"[{len(summary.files)}/{total}] {outcome.path}: {outcome.status} {detail}")
+
+    def _still_being_written(self, path: Path) -> FileOutcome:
+        rel = self._rel(path)
+        return FileOutcome(
+            rel, "deferred", reason="still being written; it will be loaded by the next run"
+        )
 
     def _fingerprint(self, path: Path) -> tuple[str, int, float]:
         st = path.stat()
@@ -228,6 +267,8 @@ class LandingLoader:
                     kind, language, counts = self._load_csv(con, path, lineage, tz, final)
                 if counts.loaded == 0:
                     raise self._nothing_loaded(con, counts)
+                if _changed(path, st):
+                    raise ChangedWhileReading(rel)
                 self._record(
                     con,
                     base,
@@ -252,6 +293,10 @@ class LandingLoader:
                 f"DuckDB could not parse it ({str(exc).splitlines()[0]}). "
                 "Check that the download finished, and export it again."
             )
+        except ChangedWhileReading:
+            return self._still_being_written(path)
+        if _changed(path, st):  # a half-written file is not a bad file: wait for the rest
+            return self._still_being_written(path)
         self._quarantine(path, rel, reason)
         self._record(con, base, status="quarantined", reason=reason)
         return FileOutcome(rel, "quarantined", client, reason=reason)
