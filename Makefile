@@ -26,7 +26,8 @@ demo: $(STAMP)
 	$(BIN)/socialwh run
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	# two workers: most tests wait on subprocesses (dbt, the CLI) as much as on the CPU
+	$(BIN)/python -m pytest -q -n 2
 
 ui: $(STAMP)
 	$(BIN)/socialwh ui --host $(UI_HOST) --port $(UI_PORT)

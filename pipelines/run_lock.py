@@ -89,7 +89,7 @@ def acquire(
             if time.monotonic() >= deadline:
                 raise
             if busy.holder != told:
-                on_wait(f"Waiting for {busy}; this run starts when it ends.")
+                on_wait(f"{str(busy).capitalize()}; this run starts when that one ends.")
                 told = busy.holder
             time.sleep(poll_s)
 

@@ -83,9 +83,7 @@ def build_report(p: Paths, instance: dg.DagsterInstance, run_id: str) -> RunRepo
             out.append(f"  still being written, left for the next run: landing/{path}")
     unlisted = materialized.get(CLIENTS_ASSET, {}).get("unlisted_clients", "none")
     if unlisted and unlisted != "none":
-        out.append(
-            f"Clients not in {p.clients_csv.name} (loaded as sector 'other'): {unlisted}"
-        )
+        out.append(f"Clients not in {p.clients_csv.name} (loaded as sector 'other'): {unlisted}")
 
     evaluations = [
         ev.event_specific_data for ev in events if ev.event_type_value == "ASSET_CHECK_EVALUATION"
@@ -117,7 +115,12 @@ def build_report(p: Paths, instance: dg.DagsterInstance, run_id: str) -> RunRepo
             failed_steps.append(ev.step_key)
             out.append(f"Step {ev.step_key} failed: {message}")
     crash = next(
-        (ev for ev in events if ev.event_type_value == "RUN_FAILURE" and not failed_steps), None
+        (
+            ev
+            for ev in events
+            if ev.event_type == dg.DagsterEventType.RUN_FAILURE and not failed_steps
+        ),
+        None,
     )
     if crash is not None and not blocking_failed and crash.message:
         out.append(f"Run failed: {crash.message.strip().splitlines()[0]}")

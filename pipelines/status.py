@@ -52,8 +52,17 @@ def print_status(p: Paths) -> int:
             line
             for line in lines
             if line.startswith(
-                ("socialwh nightly", "Files:", "Checks:", "  FAILED", "Step", "Run failed",
-                 "Nothing published", "What to do", "  still being written")
+                (
+                    "socialwh nightly",
+                    "Files:",
+                    "Checks:",
+                    "  FAILED",
+                    "Step",
+                    "Run failed",
+                    "Nothing published",
+                    "What to do",
+                    "  still being written",
+                )
             )
         ]
         print(f"Latest run report ({latest}):")
@@ -72,8 +81,11 @@ def print_status(p: Paths) -> int:
     for r in reasons[:20]:
         name = r.relative_to(p.quarantine).as_posix().removesuffix(".reason.txt")
         problem = next(
-            (ln[len("Problem: ") :] for ln in r.read_text(encoding="utf-8").splitlines()
-             if ln.startswith("Problem: ")),
+            (
+                ln[len("Problem: ") :]
+                for ln in r.read_text(encoding="utf-8").splitlines()
+                if ln.startswith("Problem: ")
+            ),
             "",
         )
         print(f"  {name}: {problem[:160]}")

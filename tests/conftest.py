@@ -43,15 +43,20 @@ def shared_dbt_target(tmp_path_factory: pytest.TempPathFactory):
 DBT_TARGET: Path | None = None
 
 
-def socialwh(*args: str, data: Path, check: bool = False) -> subprocess.CompletedProcess:
-    """Run the real `socialwh` command, as a user or cron would."""
+def socialwh_env(data: Path) -> dict[str, str]:
+    """The environment of a user's shell pointed at this data dir."""
     env = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "SOCIALWH_CLIENTS")}
     env["SOCIALWH_DATA_DIR"] = str(data)
     if DBT_TARGET is not None:
         env["SOCIALWH_DBT_TARGET"] = str(DBT_TARGET)
+    return env
+
+
+def socialwh(*args: str, data: Path, check: bool = False) -> subprocess.CompletedProcess:
+    """Run the real `socialwh` command, as a user or cron would."""
     proc = subprocess.run(
         [str(SOCIALWH), *args],
-        env=env,
+        env=socialwh_env(data),
         cwd=data.parent,
         text=True,
         capture_output=True,

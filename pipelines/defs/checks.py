@@ -53,6 +53,7 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
         name=f"gx_{suite.table.replace('.', '_')}",
     )
     def _check(context: dg.AssetCheckExecutionContext):
+        context.log.info(f"Checking {suite.table}: {len(suite.rules)} Great Expectations rules")
         with duckdb.connect(str(paths().build_db), read_only=True) as con:
             results = run_suite(con, suite)
         record_results(context.run.run_id, results)
@@ -101,6 +102,7 @@ RUN_RULES = [
 def run_level_rules(context: dg.AssetCheckExecutionContext):
     """Freshness, volume against the published warehouse, reconciliation with the loads."""
     p = paths()
+    context.log.info("Checking freshness, reconciliation with the loads, and volume")
     with duckdb.connect(str(p.build_db), read_only=True) as con:
         results = [
             run_rules.freshness(con),
