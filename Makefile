@@ -25,8 +25,8 @@ demo: $(STAMP)
 	fi
 	$(BIN)/socialwh run
 
+# two workers: most tests wait on subprocesses (dbt, the CLI) as much as on the CPU
 test: $(STAMP)
-	# two workers: most tests wait on subprocesses (dbt, the CLI) as much as on the CPU
 	$(BIN)/python -m pytest -q -n 2
 
 ui: $(STAMP)
