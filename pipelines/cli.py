@@ -57,6 +57,18 @@ def cmd_status(args: argparse.Namespace) -> int:
     return print_status(paths())
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipelines.export import ExportError, export_csv
+
+    try:
+        rows = export_csv(paths(), args.table, Path(args.out), client=args.client)
+    except ExportError as exc:
+        print(f"socialwh export: {exc}", file=sys.stderr)
+        return 2
+    print(f"Wrote {rows} rows of {args.table} to {args.out}")
+    return 0
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
     p = paths().ensure()
     use_instance(p)
@@ -119,6 +131,15 @@ def parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", help="last runs, freshness, quarantine")
     status.set_defaults(func=cmd_status)
+
+    export = sub.add_parser(
+        "export",
+        help="a published table as CSV for a spreadsheet (formula-like cells made inert)",
+    )
+    export.add_argument("table", help="e.g. marts.fct_post_performance")
+    export.add_argument("--out", required=True, help="the CSV file to write")
+    export.add_argument("--client", help="only this client's rows")
+    export.set_defaults(func=cmd_export)
 
     ui = sub.add_parser("ui", help="Dagster webserver and daemon (schedules, sensors)")
     ui.add_argument("--host", default="127.0.0.1")

@@ -23,10 +23,21 @@ PERSONAL_HEADER = re.compile(
     r"address|adresse|street|rue|city|ville|postal|zip|code postal|"
     r"birth|birthday|dob|naissance|age|sex|sexe|gender|genre|"
     r"health|sante|ramq|nam|card|carte|insurance|assurance|sin|nas|ssn|"
-    r"note|notes|comment|commentaire|commentaires|remarque|remarques|message|"
-    r"reason|raison|motif|symptom|symptome|symptomes|diagnosis|diagnostic|medication|"
-    r"ip|ip address|user agent"
+    r"symptom|symptoms|symptome|symptomes|diagnosis|diagnostic|medication|medicament|"
+    r"ip address|user agent|posted by|author|auteur|publie par"
     r")\b"
+)
+# Names of the client's own page, account, campaign or ad: business, not personal.
+BUSINESS_HEADER = re.compile(
+    r"^(?:page|account|campaign|ad|ad set|adset|compte|campagne|publicite|ensemble de "
+    r"publicites|nom (?:de la|du|de l) (?:page|compte|campagne|publicite))\b"
+)
+# Free text (where notes about a patient end up), but not Meta's metric and remark columns
+# such as "Comments" counts or "Commentaire des données".
+FREE_TEXT_HEADER = re.compile(
+    r"^(?:(?:patient|client|customer|internal|staff|agent|booking|private|appointment) )?"
+    r"(?:notes?|comments?|commentaires?|remarques?|messages?|motif|raison|reason)"
+    r"(?: (?:internes?|prive|privee|privees|du patient|du client|de l agent|de visite))?$"
 )
 # A value that is an e-mail, a phone number or a long number (health card, SIN...).
 PERSONAL_VALUE = re.compile(
@@ -43,7 +54,10 @@ def _folded(text: str) -> str:
 
 def looks_personal_header(header: str) -> bool:
     """A column name that says it holds personal data (en or fr)."""
-    return bool(PERSONAL_HEADER.search(_folded(header)))
+    folded = _folded(header)
+    if BUSINESS_HEADER.match(folded):
+        return False
+    return bool(PERSONAL_HEADER.search(folded) or FREE_TEXT_HEADER.match(folded))
 
 
 def redact_value(text: str) -> str:

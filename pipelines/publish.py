@@ -39,6 +39,19 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _keep_access(published: Path, new: Path) -> None:
+    """The new file gets the published file's permissions and group, so read-only access
+    granted to analysts (README: chgrp analysts, chmod 640) survives every night."""
+    if not published.exists():
+        return
+    st = published.stat()
+    os.chmod(new, st.st_mode & 0o7777)
+    try:
+        os.chown(new, -1, st.st_gid)
+    except PermissionError:
+        pass  # not a member of that group: the mode is kept, the group is ours
+
+
 def remove_leftovers(p: Paths) -> None:
     for leftover in p.warehouse_dir.glob(".social.duckdb.*.tmp*"):
         leftover.unlink(missing_ok=True)
@@ -55,7 +68,9 @@ def publish(p: Paths, run_id: str) -> PublishResult:
         listing = con.execute(
             "SELECT schema_name, table_name FROM duckdb_tables() "
             "WHERE database_name = 'build' AND schema_name IN "
-            f"({', '.join('?' * len(PUBLISHED_SCHEMAS))}) ORDER BY 1, 2",
+            f"({', '.join('?' * len(PUBLISHED_SCHEMAS))}) "
+            # what a dbt run killed mid-model leaves behind; the next dbt run drops it
+            "AND NOT regexp_matches(table_name, '__dbt_(tmp|backup)$') ORDER BY 1, 2",
             list(PUBLISHED_SCHEMAS),
         ).fetchall()
         for schema in PUBLISHED_SCHEMAS:
@@ -69,6 +84,7 @@ def publish(p: Paths, run_id: str) -> PublishResult:
         for comment_sql in _comments(con):
             con.execute(comment_sql)
         con.execute("DETACH published")  # checkpoints: the file is complete on its own
+    _keep_access(p.warehouse, tmp)
     _fsync(tmp)
     os.replace(tmp, p.warehouse)
     _fsync(p.warehouse_dir)

@@ -79,6 +79,18 @@ def build_report(p: Paths, instance: dg.DagsterInstance, run_id: str) -> RunRepo
             out.append(f"  quarantined landing/{q['path']}: {q['reason']}")
         if quarantined:
             out.append(f"  (files moved to {p.quarantine}, each beside a .reason.txt)")
+        for kind, d in (loads.get("columns_dropped_this_run") or {}).items():
+            for path, columns in d["personal"].items():
+                out.append(
+                    f"  personal columns dropped, never stored, from landing/{path}: "
+                    + ", ".join(columns)
+                )
+            if d["other"]:
+                shown = ", ".join(d["other"][:10]) + (" …" if len(d["other"]) > 10 else "")
+                out.append(
+                    f"  {kind} ({d['files']} file(s)): columns socialwh does not use, not "
+                    f"stored: {shown}"
+                )
         for path in loads.get("files_still_being_written") or []:
             out.append(f"  still being written, left for the next run: landing/{path}")
     unlisted = materialized.get(CLIENTS_ASSET, {}).get("unlisted_clients", "none")

@@ -37,6 +37,9 @@ def shared_dbt_target(tmp_path_factory: pytest.TempPathFactory):
     parse it again (the manifest depends on the code, not on the data)."""
     global DBT_TARGET
     DBT_TARGET = tmp_path_factory.mktemp("dbt_target")
+    # The conversion-key salt lives outside the repository and the data dirs; the tests
+    # keep theirs in the session's temp folder rather than in ~/.config.
+    os.environ["SOCIALWH_SALT_FILE"] = str(tmp_path_factory.mktemp("secrets") / "salt")
     yield
 
 

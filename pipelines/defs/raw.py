@@ -5,6 +5,7 @@ import duckdb
 
 from pipelines import run_lock
 from pipelines.ingest.landing import RAW_TABLES, LandingLoader
+from pipelines.privacy import looks_personal_header
 from pipelines.settings import paths
 
 # Waiting for a lock held elsewhere (another run, an orphaned dbt of a killed run):
@@ -107,6 +108,7 @@ def landing_files(context: dg.AssetExecutionContext):
                         if f.status == "quarantined"
                     ][:100]
                 ),
+                "columns_dropped_this_run": dg.MetadataValue.json(_dropped_columns(summary)),
                 # not recorded in ops.file_loads: the next run loads them
                 "files_still_being_written": dg.MetadataValue.json(
                     [f.path for f in summary.files if f.status == "deferred"]
@@ -120,3 +122,21 @@ def landing_files(context: dg.AssetExecutionContext):
                 "rows_rejected_this_run": summary.rows_rejected,
             },
         )
+
+
+def _dropped_columns(summary) -> dict[str, dict]:
+    """Per export kind: the columns outside its allow-list (never read), how many files had
+    them, and per file the personal-looking ones."""
+    out: dict[str, dict] = {}
+    for f in summary.files:
+        if not f.columns_dropped:
+            continue
+        entry = out.setdefault(f.kind, {"files": 0, "personal": {}, "other": []})
+        entry["files"] += 1
+        personal = [c for c in f.columns_dropped if looks_personal_header(c)]
+        if personal and len(entry["personal"]) < 50:
+            entry["personal"][f.path] = personal
+        entry["other"] += [
+            c for c in f.columns_dropped if c not in personal and c not in entry["other"]
+        ]
+    return out

@@ -70,10 +70,13 @@ KIND = TabularKind(
         (
             "conversion_key",
             "VARCHAR",
-            # a row without an id is identified by its allowed fields only (never personal data)
-            "coalesce(conversion_id, sha256(concat_ws('|', $client, occurred_at_text, "
-            "conversion_type_text, value::VARCHAR, currency, utm_source, utm_medium, utm_campaign, "
-            "utm_content)))",
+            # A row without an id is identified by a salted hash of its allowed fields only
+            # (never personal data). The salt (pipelines/privacy.py) is a session variable,
+            # so it appears in no SQL text; a missing salt is an error, never an unsalted hash.
+            "coalesce(conversion_id, sha256(concat_ws('|', "
+            "coalesce(getvariable('socialwh_salt'), error('socialwh: the conversion salt is not "
+            "set')), $client, occurred_at_text, conversion_type_text, value::VARCHAR, currency, "
+            "utm_source, utm_medium, utm_campaign, utm_content)))",
         ),
     ),
     row_rules=(

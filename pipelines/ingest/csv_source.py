@@ -115,13 +115,26 @@ def open_csv(path: Path, scratch: Path) -> CsvSource:
     )
 
 
-def stage_csv(con: duckdb.DuckDBPyConnection, src: CsvSource) -> None:
-    """All rows as text into temp table sw_file, with sw_row = the data row's number (1 = first)."""
+def stage_csv(
+    con: duckdb.DuckDBPyConnection, src: CsvSource, columns: list[str] | None = None
+) -> None:
+    """Rows as text into temp table sw_file, with sw_row = the data row's number (1 = first).
+
+    `columns` (header names) is the kind's allow-list: only those columns are read
+    (DuckDB projects them out of the file by position), so a file's other columns —
+    patients' names, e-mails, notes — never enter DuckDB.
+    """
+    if columns is None:
+        select = "*"
+    else:
+        select = ", ".join(
+            f'#{src.headers.index(c) + 1} AS "{c.replace(chr(34), chr(34) * 2)}"' for c in columns
+        )
     try:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE sw_file AS SELECT row_number() OVER () AS sw_row, * "
-            "FROM read_csv(?, all_varchar = true, header = true, encoding = ?, skip = ?, "
-            "delim = ?, quote = '\"', escape = '\"')",
+            f"CREATE OR REPLACE TEMP TABLE sw_file AS SELECT row_number() OVER () AS sw_row, "
+            f"{select} FROM read_csv(?, all_varchar = true, header = true, encoding = ?, "
+            "skip = ?, delim = ?, quote = '\"', escape = '\"')",
             [str(src.path), src.encoding, src.skip, src.delimiter],
         )
     except duckdb.Error as exc:

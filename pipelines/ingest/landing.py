@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,7 +31,8 @@ from pipelines.ingest.facebook_posts import KIND as FACEBOOK_POSTS
 from pipelines.ingest.instagram_posts import KIND as INSTAGRAM_POSTS
 from pipelines.ingest.tabular import LoadCounts, TabularKind, detect, load_parsed
 from pipelines.ingest.warehouse_schema import ensure_schema
-from pipelines.settings import Paths
+from pipelines.privacy import conversion_salt, one_line, redact_value
+from pipelines.settings import PROJECT_ROOT, Paths
 
 CSV_KINDS: list[TabularKind] = [FACEBOOK_POSTS, INSTAGRAM_POSTS, meta_ads.KIND, CONVERSIONS]
 SHEET_KINDS: list[TabularKind] = linkedin_page.SHEET_KINDS
@@ -68,6 +71,7 @@ class FileOutcome:
     rows_loaded: int = 0
     rows_rejected: int = 0
     reason: str | None = None
+    columns_dropped: list[str] = field(default_factory=list)  # not in the kind's allow-list
 
 
 @dataclass
@@ -96,6 +100,30 @@ def landed_files(landing: Path) -> list[Path]:
         and not p.name.startswith((".", "~$"))
         and not p.name.lower().endswith(IGNORED_SUFFIXES)
     )
+
+
+def max_file_bytes() -> int:
+    """Largest export accepted (SOCIALWH_MAX_FILE_MB, default 512 MB): bigger files are
+    quarantined unread, so one runaway download cannot exhaust memory or disk."""
+    return int(float(os.environ.get("SOCIALWH_MAX_FILE_MB", "512")) * 2**20)
+
+
+def check_workbook_size(path: Path) -> None:
+    """An .xlsx is a zip: refuse one that would expand past the limit (a zip bomb) before
+    anything decompresses it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise UnreadableFile(
+            "the workbook is damaged (not a readable zip)", "Download the export again."
+        ) from exc
+    if expanded > max_file_bytes():
+        raise UnreadableFile(
+            f"the workbook would expand to {expanded / 2**20:,.0f} MB, over the "
+            f"{max_file_bytes() / 2**20:,.0f} MB limit (a damaged or malicious file)",
+            "Download the export again; raise SOCIALWH_MAX_FILE_MB only if it is genuine.",
+        )
 
 
 def _changed(path: Path, before) -> bool:
@@ -128,7 +156,13 @@ def sha256_of(path: Path) -> str:
 
 def unknown_kind(headers: list[str], kinds: list[TabularKind]) -> UnreadableFile:
     _, nearest, missing = detect(kinds, headers)
-    shown = ", ".join(f'"{h}"' for h in headers[:8]) + (" …" if len(headers) > 8 else "")
+    # Only headers socialwh knows are echoed: a file without a header line would otherwise
+    # show its first row — a patient's name or e-mail — in the reason and the logs.
+    known = {h for kind in kinds for h in kind.match(headers)[0].values()}
+    named = [f'"{one_line(redact_value(h), 40)}"' for h in headers if h in known][:8]
+    shown = f"{len(headers)} columns" + (
+        f"; known ones: {', '.join(named)}" if named else ", none of them known"
+    )
     hint = ""
     if nearest is not None and len(missing) < len(nearest.signature):
         hint = f". It looks closest to the {nearest.label}, which also needs {', '.join(missing)}"
@@ -154,6 +188,10 @@ class LandingLoader:
         summary = IngestSummary()
         with duckdb.connect(str(self.paths.build_db)) as con:
             con.execute("SET enable_progress_bar = false")
+            con.execute(
+                "SET VARIABLE socialwh_salt = ?",
+                [conversion_salt(forbidden=[PROJECT_ROOT, self.paths.data_dir])],
+            )
             ensure_schema(con, [*CSV_KINDS, *SHEET_KINDS])
             con.execute(meta_page_series.DDL)
             register, summary.warnings = client_register.read_register(con, self.paths.clients_csv)
@@ -193,7 +231,9 @@ class LandingLoader:
             detail = f"({detail})"
         else:
             detail = f"— {outcome.reason}"
-        self.progress(f"[{len(summary.files)}/{total}] {outcome.path}: {outcome.status} {detail}")
+        self.progress(
+            f"[{len(summary.files)}/{total}] {one_line(outcome.path)}: {outcome.status} {detail}"
+        )
 
     def _still_being_written(self, path: Path) -> FileOutcome:
         rel = self._rel(path)
@@ -222,7 +262,8 @@ class LandingLoader:
         modified_at = datetime.fromtimestamp(st.st_mtime, UTC)
         parts = Path(rel).parts
         client = parts[0] if len(parts) > 1 else None
-        sha = sha256_of(path)
+        too_big = st.st_size > max_file_bytes()
+        sha = None if too_big or path.is_symlink() else sha256_of(path)
         base = {
             "path": rel,
             "sha256": sha,
@@ -231,6 +272,19 @@ class LandingLoader:
             "modified_at": modified_at,
         }
         try:
+            if path.is_symlink():
+                raise UnreadableFile(
+                    "it is a symbolic link, and socialwh reads only files stored in landing/ "
+                    "itself (a link could point at any file of this machine)",
+                    "Copy the export into the client's folder instead of linking to it.",
+                )
+            if too_big:
+                raise UnreadableFile(
+                    f"it is {st.st_size / 2**20:,.0f} MB, over the {max_file_bytes() / 2**20:,.0f}"
+                    " MB limit for one export",
+                    "Export a shorter date range, or raise SOCIALWH_MAX_FILE_MB if the file is "
+                    "genuine.",
+                )
             if client is None:
                 raise UnreadableFile(
                     "it is not inside a client folder",
@@ -239,7 +293,7 @@ class LandingLoader:
                 )
             if not client_register.SLUG.match(client):
                 raise UnreadableFile(
-                    f"its client folder '{client}' is not a valid client slug",
+                    f"its client folder '{one_line(client, 80)}' is not a valid client slug",
                     "Rename the folder to lower-case letters, digits and hyphens "
                     "(e.g. pharmacie-dupont).",
                 )
@@ -262,9 +316,9 @@ class LandingLoader:
             con.execute("BEGIN TRANSACTION")
             try:
                 if path.suffix.lower() in XLSX_SUFFIXES:
-                    kind, language, counts = self._load_workbook(con, path, lineage, tz)
+                    kind, language, counts, dropped = self._load_workbook(con, path, lineage, tz)
                 else:
-                    kind, language, counts = self._load_csv(con, path, lineage, tz, final)
+                    kind, language, counts, dropped = self._load_csv(con, path, lineage, tz, final)
                 if counts.loaded == 0:
                     raise self._nothing_loaded(con, counts)
                 if _changed(path, st):
@@ -278,13 +332,21 @@ class LandingLoader:
                     rows_loaded=counts.loaded,
                     rows_rejected=counts.rejected,
                     snapshot_date=lineage["snapshot_date"],
+                    columns_dropped=", ".join(dropped) or None,
                 )
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
             return FileOutcome(
-                rel, "loaded", client, kind, language, counts.loaded, counts.rejected
+                rel,
+                "loaded",
+                client,
+                kind,
+                language,
+                counts.loaded,
+                counts.rejected,
+                columns_dropped=dropped,
             )
         except UnreadableFile as exc:
             reason = f"{exc.problem.rstrip('.')}. {exc.advice}"
@@ -304,23 +366,17 @@ class LandingLoader:
     def _load_csv(self, con, path: Path, lineage: dict, tz: str, final: bool):
         src = open_csv(path, scratch=self.paths.build_dir / "tmp")
         try:
-            stage_csv(con, src)
+            if meta_page_series.matches(src):
+                stage_csv(con, src)  # a date and metric columns, nothing else
+                return (*self._load_page_series(con, src, lineage, final), [])
+            kind, mapping, language = detect(CSV_KINDS, src.headers)
+            if kind is None:
+                raise unknown_kind(src.headers, [*CSV_KINDS, *SHEET_KINDS])
+            allowed = list(dict.fromkeys(mapping.values()))
+            stage_csv(con, src, columns=allowed)
         finally:
             if src.path != path:
                 src.path.unlink(missing_ok=True)  # the UTF-8 copy of a Windows-1252 file
-        if meta_page_series.matches(src):
-            end = lineage["snapshot_date"]
-            if meta_page_series.has_yearless_dates(con):
-                folder = lineage["path"].rsplit("/", 1)[0]
-                reference = meta_page_series.reference_end(con, lineage["client"], folder)
-                if reference is None and not final:
-                    raise NeedsDateRange(lineage["path"])
-                end = reference or end
-            counts = meta_page_series.load(con, src, lineage, end)
-            return meta_page_series.NAME, None, counts
-        kind, mapping, language = detect(CSV_KINDS, src.headers)
-        if kind is None:
-            raise unknown_kind(src.headers, [*CSV_KINDS, *SHEET_KINDS])
         constants = {
             "client": lineage["client"],
             "timezone": tz,
@@ -329,7 +385,18 @@ class LandingLoader:
         counts = load_parsed(
             con, kind, mapping, lineage, constants, validate=self.validator.problems
         )
-        return kind.name, language, counts
+        return kind.name, language, counts, [h for h in src.headers if h not in allowed]
+
+    def _load_page_series(self, con, src, lineage: dict, final: bool):
+        end = lineage["snapshot_date"]
+        if meta_page_series.has_yearless_dates(con):
+            folder = lineage["path"].rsplit("/", 1)[0]
+            reference = meta_page_series.reference_end(con, lineage["client"], folder)
+            if reference is None and not final:
+                raise NeedsDateRange(lineage["path"])
+            end = reference or end
+        counts = meta_page_series.load(con, src, lineage, end)
+        return meta_page_series.NAME, None, counts
 
     def _load_workbook(self, con, path: Path, lineage: dict, tz: str):
         with path.open("rb") as fh:
@@ -338,18 +405,21 @@ class LandingLoader:
                     "the file has an .xlsx name but is not a spreadsheet",
                     "Download the export again.",
                 )
-        loaded, languages = [], set()
+        check_workbook_size(path)
+        loaded, languages, dropped = [], set(), []
         total = LoadCounts(0, 0)
         sheets = workbook.read_sheets(path)
         for sheet in sheets:
             kind, mapping, language = detect(SHEET_KINDS, sheet.headers)
             if kind is None:
                 self.progress(
-                    f"  sheet '{sheet.name}' of {lineage['path']} is not one socialwh "
-                    "loads; skipped"
+                    f"  sheet '{one_line(sheet.name)}' of {one_line(lineage['path'])} is not "
+                    "one socialwh loads; skipped"
                 )
                 continue
-            workbook.stage_sheet(con, sheet)
+            allowed = list(dict.fromkeys(mapping.values()))
+            workbook.stage_sheet(con, sheet, columns=allowed)
+            dropped += [h for h in sheet.headers if h not in allowed and h not in dropped]
             counts = load_parsed(
                 con,
                 kind,
@@ -362,14 +432,14 @@ class LandingLoader:
             loaded.append(kind.name)
             languages.add(language)
         if not loaded:
-            names = ", ".join(f"'{s.name}'" for s in sheets) or "none"
+            names = ", ".join(f"'{one_line(s.name, 60)}'" for s in sheets) or "none"
             raise UnreadableFile(
                 f"no sheet of this workbook is a LinkedIn Page analytics sheet (sheets: {names})",
                 "Download the page analytics export from LinkedIn again (All posts, Metrics, "
                 "New followers).",
             )
         language = "mixed" if len(languages) > 1 else languages.pop()
-        return ",".join(loaded), language, total
+        return ",".join(loaded), language, total, dropped
 
     def _nothing_loaded(self, con, counts: LoadCounts) -> UnreadableFile:
         if counts.rejected == 0:
@@ -405,7 +475,7 @@ class LandingLoader:
             n += 1
         shutil.move(str(path), target)
         target.with_name(target.name + ".reason.txt").write_text(
-            f"File: landing/{rel}\nQuarantined: {self.loaded_at:%Y-%m-%d %H:%M} UTC\n"
+            f"File: landing/{one_line(rel)}\nQuarantined: {self.loaded_at:%Y-%m-%d %H:%M} UTC\n"
             f"Problem: {reason}\n",
             encoding="utf-8",
         )

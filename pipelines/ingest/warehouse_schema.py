@@ -23,8 +23,10 @@ CREATE TABLE IF NOT EXISTS ops.file_loads (
     size_bytes BIGINT,
     modified_at TIMESTAMPTZ,
     snapshot_date DATE,
-    run_id VARCHAR
+    run_id VARCHAR,
+    columns_dropped VARCHAR         -- header names outside the kind's allow-list: never read
 );
+ALTER TABLE ops.file_loads ADD COLUMN IF NOT EXISTS columns_dropped VARCHAR;
 CREATE TABLE IF NOT EXISTS ops.rejected_rows (
     path VARCHAR NOT NULL,
     row_number BIGINT NOT NULL,

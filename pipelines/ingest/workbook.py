@@ -57,10 +57,17 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def stage_sheet(con: duckdb.DuckDBPyConnection, sheet: Sheet) -> None:
-    """The sheet's rows as text into temp table sw_file; sw_row is the Excel row number."""
-    frame = sheet.rows.astype("string")
-    frame.insert(0, "sw_row", sheet.rows.index.to_numpy() + 1)  # pandas row 0 is Excel row 1
+def stage_sheet(
+    con: duckdb.DuckDBPyConnection, sheet: Sheet, columns: list[str] | None = None
+) -> None:
+    """The sheet's rows as text into temp table sw_file; sw_row is the Excel row number.
+    Only `columns` (the kind's allow-list, by header) reach DuckDB."""
+    rows = sheet.rows
+    if columns is not None:
+        rows = rows.iloc[:, [sheet.headers.index(c) for c in columns]]
+        rows.columns = list(columns)
+    frame = rows.astype("string")
+    frame.insert(0, "sw_row", rows.index.to_numpy() + 1)  # pandas row 0 is Excel row 1
     con.register("sw_sheet", frame)
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE sw_file AS SELECT * FROM sw_sheet")
