@@ -21,6 +21,7 @@ import duckdb
 from pipelines.settings import Paths
 
 PUBLISHED_SCHEMAS = ("marts", "ops")
+VIEW_SCHEMAS = ("analytics",)  # analysts' friendly views over the marts
 STORAGE_VERSION = "v1.0.0"
 
 
@@ -81,8 +82,24 @@ def publish(p: Paths, run_id: str) -> PublishResult:
             tables[f"{schema}.{table}"] = con.execute(
                 f'SELECT count(*) FROM published.{schema}."{table}"'
             ).fetchone()[0]
+        views = con.execute(
+            "SELECT schema_name, view_name, sql FROM duckdb_views() WHERE database_name = "
+            f"'build' AND schema_name IN ({', '.join('?' * len(VIEW_SCHEMAS))}) ORDER BY 2",
+            list(VIEW_SCHEMAS),
+        ).fetchall()
+        # The views name their tables without a catalog: created from inside the new file,
+        # they read its marts, and so they do wherever an analyst opens it.
+        con.execute("USE published")
+        for schema in VIEW_SCHEMAS:
+            con.execute(f"CREATE SCHEMA {schema}")
+        for schema, view, sql in views:
+            con.execute(sql)
+            tables[f"{schema}.{view}"] = con.execute(
+                f'SELECT count(*) FROM {schema}."{view}"'
+            ).fetchone()[0]
         for comment_sql in _comments(con):
             con.execute(comment_sql)
+        con.execute("USE memory")
         con.execute("DETACH published")  # checkpoints: the file is complete on its own
     _keep_access(p.warehouse, tmp)
     _fsync(tmp)
@@ -105,11 +122,21 @@ def _comments(con: duckdb.DuckDBPyConnection) -> list[str]:
                 f"'{comment.replace(chr(39), chr(39) * 2)}'"
             )
     rows = con.execute(
+        "SELECT schema_name, view_name, comment FROM duckdb_views() "
+        "WHERE database_name = 'build' AND comment IS NOT NULL AND comment <> ''"
+    ).fetchall()
+    for schema, view, comment in rows:
+        if schema in VIEW_SCHEMAS:
+            out.append(
+                f'COMMENT ON VIEW published.{schema}."{view}" IS '
+                f"'{comment.replace(chr(39), chr(39) * 2)}'"
+            )
+    rows = con.execute(
         "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
         "WHERE database_name = 'build' AND comment IS NOT NULL AND comment <> ''"
     ).fetchall()
     for schema, table, column, comment in rows:
-        if schema in PUBLISHED_SCHEMAS:
+        if schema in PUBLISHED_SCHEMAS + VIEW_SCHEMAS:
             out.append(
                 f'COMMENT ON COLUMN published.{schema}."{table}"."{column}" IS '
                 f"'{comment.replace(chr(39), chr(39) * 2)}'"

@@ -73,3 +73,7 @@ dbt_resource = DbtCliResource(project_dir=dbt_project)
 MARTS_KEYS = sorted(
     (key for key in dbt_models.keys if key.path[0] == "marts"), key=lambda k: k.to_user_string()
 )
+ANALYTICS_KEYS = sorted(
+    (key for key in dbt_models.keys if key.path[0] == "analytics"),
+    key=lambda k: k.to_user_string(),
+)

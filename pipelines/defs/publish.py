@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.defs.dbt import MARTS_KEYS
+from pipelines.defs.dbt import ANALYTICS_KEYS, MARTS_KEYS
 from pipelines.defs.raw import FILE_LOADS_KEY, REJECTED_ROWS_KEY
 from pipelines.publish import publish
 from pipelines.settings import paths
@@ -12,12 +12,12 @@ PUBLISHED_KEY = dg.AssetKey(["warehouse", "social"])
 
 @dg.asset(
     key=PUBLISHED_KEY,
-    deps=[*MARTS_KEYS, FILE_LOADS_KEY, REJECTED_ROWS_KEY],
+    deps=[*MARTS_KEYS, *ANALYTICS_KEYS, FILE_LOADS_KEY, REJECTED_ROWS_KEY],
     group_name="publish",
     kinds={"duckdb"},
     description=(
         "warehouse/social.duckdb, the file analysts open read-only: the marts and ops "
-        "schemas, replaced atomically once every blocking check of the run has passed."
+        "schemas and the analytics views, replaced atomically once every blocking check of the run has passed."
     ),
 )
 def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:

@@ -1,0 +1,16 @@
+-- Conversions per month by where they came from: the post, the campaign or only the
+-- platform their UTM tags name, or none.
+select
+    c.client,
+    d.name as client_name,
+    date_trunc('month', timezone(d.timezone, c.occurred_at))::date as month,
+    c.conversion_type,
+    c.attribution,
+    coalesce(c.platform, 'unknown') as platform,
+    c.campaign,
+    count(*) as conversions,
+    sum(c.value) as value,
+    any_value(c.currency) as currency
+from {{ ref('fct_conversions') }} as c
+join {{ ref('dim_client') }} as d using (client)
+group by all
