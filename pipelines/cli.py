@@ -57,6 +57,18 @@ def cmd_status(args: argparse.Namespace) -> int:
     return print_status(paths())
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipelines.report.build import ReportError, write_report
+
+    try:
+        out = write_report(paths(), Path(args.out), args.client, args.period, args.lang)
+    except ReportError as exc:
+        print(f"socialwh report: {exc}", file=sys.stderr)
+        return 2
+    print(f"Report written to {out} (one self-contained file: open it in any browser)")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from pipelines.export import ExportError, export_csv
 
@@ -131,6 +143,15 @@ def parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", help="last runs, freshness, quarantine")
     status.set_defaults(func=cmd_status)
+
+    report = sub.add_parser("report", help="the analysts' HTML report, with charts")
+    report.add_argument("--client", help="one client's slug (default: all clients)")
+    report.add_argument(
+        "--period", help="2026-Q1, 2026-03 or 2026 (default: the latest quarter with posts)"
+    )
+    report.add_argument("--lang", choices=["fr", "en"], default="fr")
+    report.add_argument("--out", required=True, help="the HTML file to write")
+    report.set_defaults(func=cmd_report)
 
     export = sub.add_parser(
         "export",

@@ -17,7 +17,8 @@ PUBLISHED_KEY = dg.AssetKey(["warehouse", "social"])
     kinds={"duckdb"},
     description=(
         "warehouse/social.duckdb, the file analysts open read-only: the marts and ops "
-        "schemas and the analytics views, replaced atomically once every blocking check of the run has passed."
+        "schemas and the analytics views, replaced atomically once every blocking check "
+        "of the run has passed."
     ),
 )
 def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:

@@ -1,6 +1,7 @@
 -- One row per post, ready to read: the client's name, the local publication date, every
 -- rate beside its counts, and the post's standing against its client-platform baseline.
 select
+    p.post_key,
     p.client,
     c.name as client_name,
     p.platform,

@@ -1,0 +1,123 @@
+"""The analysts' report, opened in a real browser, and the friendly `analytics` views."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html import unescape
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.report import charts
+from pipelines.report.build import Period, ReportError, _link
+from tests.conftest import ROOT, socialwh
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SECTIONS = ("kpi", "content", "trend", "qoq", "outliers", "campaigns", "conversions")
+
+
+def rendered_dom(html: Path, profile: Path) -> str:
+    """The page as Debian's headless Chromium laid it out (after its load event)."""
+    if CHROMIUM is None:
+        pytest.skip(
+            "Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)"
+        )
+    proc = subprocess.run(
+        [
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", f"--user-data-dir={profile}", "--window-size=1000,3000",
+            "--dump-dom", html.as_uri(),
+        ],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
+def test_report_renders_every_section_with_the_marts_numbers(data_dir: Path, tmp_path: Path):
+    socialwh(
+        "demo-data", "--out", str(data_dir / "landing"), "--clients", "2", "--days", "45",
+        "--no-quirks", data=data_dir, check=True,
+    )  # fmt: skip
+    socialwh("run", data=data_dir, check=True)
+    out = tmp_path / "rapport.html"
+    made = socialwh(
+        "report", "--client", "pharmacie-dupont", "--period", "2026-Q1", "--lang", "en",
+        "--out", str(out), data=data_dir, check=True,
+    )  # fmt: skip
+    assert str(out) in made.stdout
+    html = out.read_text(encoding="utf-8")
+
+    # Self-contained: nothing to fetch (the only URLs are the posts' links).
+    assert not re.search(r"<(link|img|iframe)\b|\bsrc=", html)
+    assert not re.search(r"https?://(?!www\.(facebook|instagram|linkedin)\.com/)", html)
+
+    for section in SECTIONS:
+        body = re.search(rf'<section id="{section}">(.*?)</section>', html, re.S)
+        assert body and 'class="empty"' not in body.group(1), section
+        assert 'class="how"' in body.group(1)  # each says how to read it
+
+    # The headline figures are the marts' own.
+    warehouse = data_dir / "warehouse" / "social.duckdb"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        posts, impressions, er = con.execute(
+            """
+            SELECT count(*), sum(p.impressions), sum(p.engagements) / sum(p.impressions)
+            FROM marts.fct_post_performance p JOIN marts.dim_client c USING (client)
+            WHERE client = 'pharmacie-dupont'
+              AND timezone(c.timezone, p.published_at)::DATE BETWEEN '2026-01-01' AND '2026-03-31'
+            """
+        ).fetchone()
+    shown = dict(re.findall(r'data-metric="(\w+)" data-value="([^"]*)"', html))
+    assert int(shown["posts"]) == posts > 0
+    assert int(float(shown["impressions"])) == impressions
+    assert float(shown["engagement_rate"]) == pytest.approx(er)
+
+    dom = rendered_dom(out, tmp_path / "chromium")
+    charts_in_file = html.count('<svg class="chart"')
+    drawn = re.search(r'data-charts-drawn="(\d+)"', dom)
+    assert drawn, "the page's load script did not run"
+    assert charts_in_file >= len(SECTIONS) and int(drawn.group(1)) == charts_in_file
+    assert "0" not in re.findall(r'data-marks-drawn="(\d+)"', dom)
+
+    french = tmp_path / "rapport-fr.html"
+    socialwh("report", "--period", "2026-Q1", "--out", str(french), data=data_dir, check=True)
+    text = unescape(french.read_text(encoding="utf-8"))
+    assert 'lang="fr"' in text and "Taux d'engagement" in text and "Tous les clients" in text
+
+
+def test_report_errors_are_plain(data_dir: Path, tmp_path: Path):
+    none_yet = socialwh("report", "--out", str(tmp_path / "r.html"), data=data_dir)
+    assert none_yet.returncode == 2 and "no published warehouse" in none_yet.stderr
+    with pytest.raises(ReportError, match="use 2026-Q1"):
+        Period.parse("Q1 2026")
+    assert Period.parse("2026-Q4").end.isoformat() == "2027-01-01"
+    assert Period.parse("2026-02").end.isoformat() == "2026-03-01"
+
+
+def test_outside_text_is_escaped_in_the_report():
+    svg = charts.hbar(['<script>alert("x")</script>'], {"a&b": [1.0]})
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "a&amp;b" in svg
+    assert _link("javascript:alert(1)") == "" and _link("data:text/html,x") == ""
+    assert _link('https://www.facebook.com/1/posts/2"onmouseover="x') == (
+        '<a href="https://www.facebook.com/1/posts/2&quot;onmouseover=&quot;x" '
+        'rel="noopener noreferrer">↗</a>'
+    )
+
+
+def test_readme_examples_run_against_the_analytics_views(data_dir: Path):
+    """Every ```sql block of the README runs on a published warehouse and returns rows."""
+    blocks = re.findall(r"```sql\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    assert len(blocks) >= 5
+    socialwh(
+        "demo-data", "--out", str(data_dir / "landing"), "--clients", "3", "--days", "20",
+        "--no-quirks", data=data_dir, check=True,
+    )  # fmt: skip
+    socialwh("run", data=data_dir, check=True)
+    with duckdb.connect(str(data_dir / "warehouse" / "social.duckdb"), read_only=True) as con:
+        for sql in blocks:
+            assert con.execute(sql).fetchall(), sql
