@@ -283,7 +283,10 @@ def test_make_ui_serves_the_asset_graph_on_localhost(data_dir: Path) -> None:
         while time.monotonic() < deadline and ui.poll() is None:
             try:
                 data = _graphql(
-                    port, "{ assetNodes { assetKey { path } dependencyKeys { path } } }"
+                    port,
+                    "{ assetNodes { assetKey { path } dependencyKeys { path } groupName "
+                    "description assetChecksOrError { ... on AssetChecks { checks { name } } } "
+                    "} }",
                 )
                 nodes = data["assetNodes"]
                 if nodes:
@@ -300,6 +303,16 @@ def test_make_ui_serves_the_asset_graph_on_localhost(data_dir: Path) -> None:
             for n in nodes
         }
         assert "marts/fct_post_performance" in deps["warehouse/social"]
+        # Groups by layer, every asset described, the checks on the asset they guard.
+        by_key = {"/".join(n["assetKey"]["path"]): n for n in nodes}
+        groups = {n["groupName"] for n in nodes}
+        assert {"raw", "staging", "intermediate", "marts", "analytics", "publish"} <= groups
+        undescribed = [k for k, n in by_key.items() if not n["description"]]
+        assert undescribed == []
+        guarded = by_key["marts/fct_post_performance"]["assetChecksOrError"]["checks"]
+        names = {c["name"] for c in guarded}
+        assert "unique_fct_post_performance_post_key" in names
+        assert any(n.endswith("_not_negative") for n in names)
 
         instigators = _graphql(
             port,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
-from html import unescape
 import subprocess
+from html import unescape
 from pathlib import Path
 
 import duckdb
@@ -76,6 +76,19 @@ def test_report_renders_every_section_with_the_marts_numbers(data_dir: Path, tmp
     assert int(shown["posts"]) == posts > 0
     assert int(float(shown["impressions"])) == impressions
     assert float(shown["engagement_rate"]) == pytest.approx(er)
+
+    # The UI shows each model's row count and first rows (the data dir's instance).
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(data_dir / "dagster_home")) as instance:
+        event = instance.get_latest_materialization_event(
+            dg.AssetKey(["marts", "fct_post_performance"])
+        )
+        meta = event.asset_materialization.metadata
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        total = con.execute("SELECT count(*) FROM marts.fct_post_performance").fetchone()[0]
+    assert meta["dagster/row_count"].value == total
+    assert len(meta["preview"].value.records) == 5
 
     dom = rendered_dom(out, tmp_path / "chromium")
     charts_in_file = html.count('<svg class="chart"')

@@ -4,12 +4,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from data_checks.runner import RuleResult
 from pipelines.defs.checks import record_results
+from pipelines.defs.preview import counts_and_preview
 from pipelines.project import dbt_project
-from pipelines.settings import export_dbt_environment
+from pipelines.settings import export_dbt_environment, paths
 
 
 class SocialwhTranslator(DagsterDbtTranslator):
@@ -42,15 +44,38 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: D
     # Reusing the project's target folder keeps dbt's partial-parse cache between nights
     # (a fresh folder per run re-parses everything); one dbt runs at a time.
     invocation = dbt.cli(args, context=context, target_path=dbt_project.target_path)
-    tests = []
+    events, failure = [], None
     try:
         for event in invocation.stream():
-            if isinstance(event, dg.AssetCheckResult):
-                tests.append(event)
-            yield event
-    finally:
-        # dbt's tests join the other rules in ops.check_results (dbt has released the file).
-        record_results(context.run.run_id, [_as_rule_result(t) for t in tests])
+            events.append(event)
+    except Exception as exc:  # noqa: BLE001 — re-raised once the built models are reported
+        failure = exc
+    # dbt has exited and released the build database: read each model's row count and
+    # first rows for the UI, then hand dbt's tests to ops.check_results.
+    with duckdb.connect(str(paths().build_db), read_only=True) as con:
+        yield from (_with_counts_and_preview(context, con, event) for event in events)
+    record_results(
+        context.run.run_id,
+        [_as_rule_result(e) for e in events if isinstance(e, dg.AssetCheckResult)],
+    )
+    if failure is not None:
+        raise failure
+
+
+def _with_counts_and_preview(context, con: duckdb.DuckDBPyConnection, event):
+    if isinstance(event, dg.Output):
+        key = context.asset_key_for_output(event.output_name)
+    elif isinstance(event, dg.AssetMaterialization):
+        key = event.asset_key
+    else:
+        return event
+    if len(key.path) != 2:
+        return event
+    try:
+        extra = counts_and_preview(con, *key.path)
+    except duckdb.Error:
+        return event  # no relation of that name
+    return event.with_metadata({**event.metadata, **extra})
 
 
 def _as_rule_result(check: dg.AssetCheckResult) -> RuleResult:

@@ -4,6 +4,7 @@ import dagster as dg
 import duckdb
 
 from pipelines import run_lock
+from pipelines.defs.preview import counts_and_preview
 from pipelines.ingest.landing import RAW_TABLES, LandingLoader
 from pipelines.privacy import looks_personal_header
 from pipelines.settings import paths
@@ -84,7 +85,7 @@ def landing_files(context: dg.AssetExecutionContext):
             ).fetchone()[0]
             yield dg.MaterializeResult(
                 asset_key=key,
-                metadata={"dagster/row_count": rows(table), "rows_loaded_this_run": new},
+                metadata={**counts_and_preview(con, *key.path), "rows_loaded_this_run": new},
             )
         yield dg.MaterializeResult(
             asset_key=CLIENTS_KEY,
