@@ -111,26 +111,21 @@ def publish(p: Paths, run_id: str) -> PublishResult:
 def _comments(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Carry table and column descriptions (dbt's docs) over to the published copy."""
     out = []
-    rows = con.execute(
-        "SELECT schema_name, table_name, comment FROM duckdb_tables() "
-        "WHERE database_name = 'build' AND comment IS NOT NULL AND comment <> ''"
-    ).fetchall()
-    for schema, table, comment in rows:
-        if schema in PUBLISHED_SCHEMAS:
-            out.append(
-                f'COMMENT ON TABLE published.{schema}."{table}" IS '
-                f"'{comment.replace(chr(39), chr(39) * 2)}'"
-            )
-    rows = con.execute(
-        "SELECT schema_name, view_name, comment FROM duckdb_views() "
-        "WHERE database_name = 'build' AND comment IS NOT NULL AND comment <> ''"
-    ).fetchall()
-    for schema, view, comment in rows:
-        if schema in VIEW_SCHEMAS:
-            out.append(
-                f'COMMENT ON VIEW published.{schema}."{view}" IS '
-                f"'{comment.replace(chr(39), chr(39) * 2)}'"
-            )
+    for kind, listing, schemas in (
+        ("TABLE", "duckdb_tables()", PUBLISHED_SCHEMAS),
+        ("VIEW", "duckdb_views()", VIEW_SCHEMAS),
+    ):
+        name = "table_name" if kind == "TABLE" else "view_name"
+        rows = con.execute(
+            f"SELECT schema_name, {name}, comment FROM {listing} "
+            "WHERE database_name = 'build' AND comment IS NOT NULL AND comment <> ''"
+        ).fetchall()
+        out += [
+            f'COMMENT ON {kind} published.{schema}."{relation}" IS '
+            f"'{comment.replace(chr(39), chr(39) * 2)}'"
+            for schema, relation, comment in rows
+            if schema in schemas
+        ]
     rows = con.execute(
         "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
         "WHERE database_name = 'build' AND comment IS NOT NULL AND comment <> ''"
