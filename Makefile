@@ -9,6 +9,7 @@ UI_HOST ?= 127.0.0.1
 UI_PORT ?= 3000
 
 .PHONY: demo test ui bench lint venv
+comma := ,
 
 venv: $(STAMP)
 
@@ -32,13 +33,10 @@ test: $(STAMP)
 ui: $(STAMP)
 	$(BIN)/socialwh ui --host $(UI_HOST) --port $(UI_PORT)
 
+# `make bench` measures sizes S and M; `make bench SIZE=L` (or SIZE=S,M,L) when asked.
 bench: $(STAMP)
-	@if [ ! -f bench/run.py ]; then \
-		echo "make bench: the benchmark script (bench/run.py) is not written yet; see the open benchmark issue."; \
-		exit 2; \
-	fi
-	$(BIN)/python bench/run.py $(if $(SIZE),--size $(SIZE),)
+	$(BIN)/python bench/run.py --sizes $(or $(SIZE),S$(comma)M)
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipelines data_checks tests
-	$(BIN)/ruff format --check pipelines data_checks tests
+	$(BIN)/ruff check pipelines data_checks tests bench
+	$(BIN)/ruff format --check pipelines data_checks tests bench

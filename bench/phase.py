@@ -1,0 +1,89 @@
+"""One benchmark phase, run in a fresh process by bench/run.py: prints one JSON line.
+
+Usage: python bench/phase.py PHASE DATA_DIR. The environment (SOCIALWH_DATA_DIR, the
+salt file, the memory limit) is set by bench/run.py.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from pipelines.settings import DBT_PROJECT_DIR, Paths, export_dbt_environment
+
+
+def load(p: Paths) -> dict:
+    from pipelines.ingest.landing import LandingLoader
+
+    summary = LandingLoader(p, "bench", progress=lambda _m: None).run()
+    return {"rows": summary.rows_loaded, "files": summary.count("loaded")}
+
+
+def read_csv_floor(p: Paths) -> dict:
+    """DuckDB's own read_csv over the same CSV files, nothing else: the loading floor."""
+    files = sorted(str(f) for f in p.landing.rglob("*.csv"))
+    rows = 0
+    with duckdb.connect() as con:
+        for f in files:
+            try:
+                rows += con.execute(
+                    "SELECT count(*) FROM read_csv(?, all_varchar = true, ignore_errors = true)",
+                    [f],
+                ).fetchone()[0]
+            except duckdb.Error:
+                pass  # UTF-16 and damaged files: the pipeline sniffs them, the floor skips them
+    return {"rows": rows, "files": len(files)}
+
+
+def build(p: Paths, full_refresh: bool) -> dict:
+    export_dbt_environment(p)
+    args = ["dbt", "build", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
+            str(DBT_PROJECT_DIR), "--target-path", str(p.dbt_target), "--quiet"]  # fmt: skip
+    if full_refresh:
+        args.append("--full-refresh")
+    subprocess.run(args, check=True)
+    with duckdb.connect(str(p.build_db), read_only=True) as con:
+        rows = con.execute(
+            "SELECT sum(estimated_size) FROM duckdb_tables() WHERE schema_name = 'marts'"
+        ).fetchone()[0]
+    return {"rows": int(rows or 0)}
+
+
+def checks(p: Paths) -> dict:
+    from data_checks import run_rules
+    from data_checks.runner import run_suite
+    from data_checks.suites import SUITES
+
+    with duckdb.connect(str(p.build_db), read_only=True) as con:
+        results = [r for suite in SUITES for r in run_suite(con, suite)]
+        results += [run_rules.freshness(con), *run_rules.reconciliation(con)]
+        results += run_rules.volume(con, p.warehouse)
+    return {"rows": sum(r.checked_rows for r in results), "rules": len(results)}
+
+
+def publish(p: Paths) -> dict:
+    from pipelines.publish import publish as do_publish
+
+    result = do_publish(p, "bench")
+    return {"rows": sum(n for t, n in result.tables.items() if t.startswith("marts."))}
+
+
+def main() -> None:
+    phase, data_dir = sys.argv[1], Path(sys.argv[2])
+    p = Paths(data_dir).ensure()
+    out = {
+        "load": lambda: load(p),
+        "read_csv_floor": lambda: read_csv_floor(p),
+        "full_build": lambda: build(p, full_refresh=True),
+        "checks": lambda: checks(p),
+        "publish": lambda: publish(p),
+    }[phase]()
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""`make bench [SIZE=S|M|L]`: how the pipeline's cost grows with data (a script, not a test).
+
+For each size it generates demo exports (all kinds, daily re-exports), lands all but the
+last day, then measures each phase in a fresh process (wall time, rows per second, peak
+RSS): loading the files, DuckDB's own read_csv over the same CSVs (the loading floor), a
+full dbt build, the checks, publish; then lands the last day and times an incremental
+nightly run (`socialwh run`, Dagster included) and a run with nothing new (the fixed
+overhead). Prints a table and writes bench/results.json.
+
+Not measured yet (the benchmark issue): the DuckDB-floor and pandas references for
+fct_post_performance and fct_content_performance, and the L size's targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SIZES = {  # clients, days of daily exports
+    "S": (3, 30),
+    "M": (10, 90),
+    "L": (200, 730),
+}
+PHASES = ("load", "read_csv_floor", "full_build", "checks", "publish")
+
+
+def timed(cmd: list[str], env: dict) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS in MB of the process and its children, stdout)."""
+    rss_file = Path(env["SOCIALWH_DATA_DIR"]).parent / "rss.txt"
+    start = time.perf_counter()
+    proc = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", "-o", str(rss_file), *cmd],
+        env=env, cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    rss_mb = int(rss_file.read_text().split()[-1]) / 1024
+    return wall, rss_mb, proc.stdout
+
+
+def split_last_day(exports: Path, landing: Path) -> list[Path]:
+    files = [f for f in exports.rglob("*") if f.is_file()]
+    last = max(int(f.stat().st_mtime // 86400) for f in files)
+    held = []
+    for f in files:
+        if int(f.stat().st_mtime // 86400) == last:
+            held.append(f)
+            continue
+        target = landing / f.relative_to(exports)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(f, target)
+    return held
+
+
+def bench_size(size: str, work: Path, memory_limit: str) -> dict:
+    clients, days = SIZES[size]
+    base = work / size
+    exports, data = base / "exports", base / "data"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    env = {
+        **os.environ,
+        "SOCIALWH_DATA_DIR": str(data),
+        # the salt must live outside the repository (pipelines/privacy.py)
+        "SOCIALWH_SALT_FILE": str(Path(tempfile.gettempdir()) / "socialwh-bench" / "salt"),
+        "SOCIALWH_MEMORY_LIMIT": memory_limit,
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("DAGSTER_HOME", None)
+    results: dict = {"clients": clients, "days": days, "phases": {}}
+    if not exports.exists():
+        print(f"[{size}] generating {clients} clients x {days} days of exports…", flush=True)
+        wall, _, _ = timed(
+            [str(BIN / "socialwh"), "demo-data", "--out", str(exports), "--clients",
+             str(clients), "--days", str(days), "--no-quirks"],
+            env,
+        )  # fmt: skip
+        results["generate_s"] = round(wall, 1)
+    held = split_last_day(exports, data / "landing")
+    results["files"] = sum(1 for f in (data / "landing").rglob("*") if f.is_file())
+
+    for phase in PHASES:
+        print(f"[{size}] {phase}…", flush=True)
+        wall, rss, out = timed(
+            [sys.executable, str(ROOT / "bench" / "phase.py"), phase, str(data)], env
+        )
+        figures = json.loads(out.strip().splitlines()[-1])
+        results["phases"][phase] = _row(wall, rss, figures.get("rows"))
+    with duckdb.connect(str(data / "build" / "social.duckdb"), read_only=True) as con:
+        results["raw_snapshot_rows"] = con.execute(
+            "SELECT (SELECT count(*) FROM raw.facebook_posts) + (SELECT count(*) FROM "
+            "raw.instagram_posts) + (SELECT count(*) FROM raw.linkedin_posts)"
+        ).fetchone()[0]
+
+    for f in held:  # the next day lands
+        target = data / "landing" / f.relative_to(exports)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(f, target)
+    for phase in ("nightly_incremental", "nothing_new_run"):
+        print(f"[{size}] {phase} (socialwh run)…", flush=True)
+        wall, rss, _ = timed([str(BIN / "socialwh"), "run"], env)
+        results["phases"][phase] = _row(wall, rss, None)
+    p = results["phases"]
+    results["ratios"] = {
+        "load / read_csv_floor": round(p["load"]["wall_s"] / p["read_csv_floor"]["wall_s"], 1),
+        "incremental / full_build": round(
+            p["nightly_incremental"]["wall_s"] / p["full_build"]["wall_s"], 2
+        ),
+    }
+    return results
+
+
+def _row(wall: float, rss: float, rows: int | None) -> dict:
+    return {
+        "wall_s": round(wall, 2),
+        "peak_rss_mb": round(rss),
+        "rows": rows,
+        "rows_per_s": round(rows / wall) if rows else None,
+    }
+
+
+def print_table(all_results: dict) -> None:
+    print(f"\n{'size':<5}{'phase':<22}{'wall s':>9}{'rows':>12}{'rows/s':>11}{'peak MB':>9}")
+    for size, r in all_results["sizes"].items():
+        for phase, row in r["phases"].items():
+            rows = "" if row["rows"] is None else f"{row['rows']:,}"
+            rps = "" if row["rows_per_s"] is None else f"{row['rows_per_s']:,}"
+            print(
+                f"{size:<5}{phase:<22}{row['wall_s']:>9.1f}{rows:>12}{rps:>11}{row['peak_rss_mb']:>9}"
+            )
+        print(
+            f"{size:<5}({r['clients']} clients x {r['days']} days, {r['files']} files, "
+            f"{r['raw_snapshot_rows']:,} raw post snapshot rows; {r['ratios']})"
+        )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="S,M", help="comma-separated: S, M, L (default S,M)")
+    ap.add_argument("--work", default=str(ROOT / "bench" / "work"))
+    ap.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit for dbt")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    args = ap.parse_args()
+    sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        print(f"bench: unknown size(s) {unknown}; choose from {list(SIZES)}", file=sys.stderr)
+        return 2
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    results = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
+        "duckdb": duckdb.__version__,
+        "memory_limit": args.memory_limit,
+        "sizes": {s: bench_size(s, work, args.memory_limit) for s in sizes},
+    }
+    print_table(results)
+    Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nWritten to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
