@@ -65,6 +65,27 @@ def checks(p: Paths) -> dict:
     return {"rows": sum(r.checked_rows for r in results), "rules": len(results)}
 
 
+def duckdb_floor(p: Paths) -> dict:
+    """The hand-written one-pass DuckDB script (bench/references.py) on the raw tables."""
+    from bench.references import FLOOR_SQL
+
+    with duckdb.connect(str(p.build_db), read_only=True) as con:
+        con.execute(FLOOR_SQL)
+        rows = con.execute(
+            "SELECT (SELECT count(*) FROM floor_post_performance) + "
+            "(SELECT count(*) FROM floor_content_performance)"
+        ).fetchone()[0]
+    return {"rows": rows}
+
+
+def pandas_reference(p: Paths) -> dict:
+    from bench.references import pandas_reference as compute
+
+    with duckdb.connect(str(p.build_db), read_only=True) as con:
+        posts, content = compute(con)
+    return {"rows": len(posts) + len(content)}
+
+
 def publish(p: Paths) -> dict:
     from pipelines.publish import publish as do_publish
 
@@ -79,6 +100,8 @@ def main() -> None:
         "load": lambda: load(p),
         "read_csv_floor": lambda: read_csv_floor(p),
         "full_build": lambda: build(p, full_refresh=True),
+        "duckdb_floor": lambda: duckdb_floor(p),
+        "pandas_reference": lambda: pandas_reference(p),
         "checks": lambda: checks(p),
         "publish": lambda: publish(p),
     }[phase]()

@@ -5,10 +5,10 @@ last day, then measures each phase in a fresh process (wall time, rows per secon
 RSS): loading the files, DuckDB's own read_csv over the same CSVs (the loading floor), a
 full dbt build, the checks, publish; then lands the last day and times an incremental
 nightly run (`socialwh run`, Dagster included) and a run with nothing new (the fixed
-overhead). Prints a table and writes bench/results.json.
-
-Not measured yet (the benchmark issue): the DuckDB-floor and pandas references for
-fct_post_performance and fct_content_performance, and the L size's targets.
+overhead). Beside the full build it times the two references of bench/references.py on
+the same raw tables (a one-pass DuckDB script: the floor; pandas: the notebook way) and, at
+S and M, checks that all three give the same numbers (exit 1 if not). Prints a table and
+writes bench/results.json.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ from pathlib import Path
 
 import duckdb
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import references  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SIZES = {  # clients, days of daily exports
@@ -34,7 +37,16 @@ SIZES = {  # clients, days of daily exports
     "M": (10, 90),
     "L": (200, 730),
 }
-PHASES = ("load", "read_csv_floor", "full_build", "checks", "publish")
+PHASES = (
+    "load",
+    "read_csv_floor",
+    "full_build",
+    "duckdb_floor",
+    "pandas_reference",
+    "checks",
+    "publish",
+)
+COMPARED_SIZES = ("S", "M")  # the three implementations are checked number by number
 
 
 def timed(cmd: list[str], env: dict) -> tuple[float, float, str]:
@@ -101,6 +113,12 @@ def bench_size(size: str, work: Path, memory_limit: str) -> dict:
         figures = json.loads(out.strip().splitlines()[-1])
         results["phases"][phase] = _row(wall, rss, figures.get("rows"))
     with duckdb.connect(str(data / "build" / "social.duckdb"), read_only=True) as con:
+        if size in COMPARED_SIZES:
+            ours = references.pipeline_tables(con)
+            results["agreement"] = {
+                **references.compare("duckdb_floor", ours, references.duckdb_floor(con)),
+                **references.compare("pandas", ours, references.pandas_reference(con)),
+            }
         results["raw_snapshot_rows"] = con.execute(
             "SELECT (SELECT count(*) FROM raw.facebook_posts) + (SELECT count(*) FROM "
             "raw.instagram_posts) + (SELECT count(*) FROM raw.linkedin_posts)"
@@ -116,6 +134,12 @@ def bench_size(size: str, work: Path, memory_limit: str) -> dict:
         results["phases"][phase] = _row(wall, rss, None)
     p = results["phases"]
     results["ratios"] = {
+        "full_build / duckdb_floor": round(
+            p["full_build"]["wall_s"] / p["duckdb_floor"]["wall_s"], 1
+        ),
+        "pandas / full_build": round(
+            p["pandas_reference"]["wall_s"] / p["full_build"]["wall_s"], 2
+        ),
         "load / read_csv_floor": round(p["load"]["wall_s"] / p["read_csv_floor"]["wall_s"], 1),
         "incremental / full_build": round(
             p["nightly_incremental"]["wall_s"] / p["full_build"]["wall_s"], 2
@@ -144,8 +168,17 @@ def print_table(all_results: dict) -> None:
             )
         print(
             f"{size:<5}({r['clients']} clients x {r['days']} days, {r['files']} files, "
-            f"{r['raw_snapshot_rows']:,} raw post snapshot rows; {r['ratios']})"
+            f"{r['raw_snapshot_rows']:,} raw post snapshot rows)"
         )
+        for ratio, value in r["ratios"].items():
+            print(f"     {ratio}: {value}")
+        if "agreement" in r:
+            disagreements = {k: v for k, v in r["agreement"].items() if v}
+            print(
+                "     pipeline, DuckDB floor and pandas agree on every number"
+                if not disagreements
+                else f"     DISAGREEMENTS: {disagreements}"
+            )
 
 
 def main() -> int:
@@ -173,7 +206,8 @@ def main() -> int:
     print_table(results)
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nWritten to {args.out}")
-    return 0
+    disagree = [s for s, r in results["sizes"].items() if any(r.get("agreement", {}).values())]
+    return 1 if disagree else 0
 
 
 if __name__ == "__main__":
