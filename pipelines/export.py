@@ -58,10 +58,11 @@ def export_csv(p: Paths, table: str, out: Path, client: str | None = None) -> in
                 raise ExportError(f"{table} has no client column to filter on")
             query += " WHERE client = ?"
             params.append(client)
-        relation = con.sql(query, params=params)
+        # Run the query once: into a temp table, then counted and written from there.
+        con.execute(f"CREATE TEMP TABLE sw_export AS {query}", params)
         out.parent.mkdir(parents=True, exist_ok=True)
-        relation.write_csv(str(out), header=True, overwrite=True)
-        return con.execute(f"SELECT count(*) FROM ({query})", params).fetchone()[0]
+        con.table("sw_export").write_csv(str(out), header=True, overwrite=True)
+        return con.execute("SELECT count(*) FROM sw_export").fetchone()[0]
 
 
 def _q(identifier: str) -> str:

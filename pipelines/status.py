@@ -10,12 +10,11 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from data_checks.run_rules import FRESHNESS_HOURS as STALE_AFTER_HOURS
 from pipelines import run_lock
 from pipelines.instance import use_instance
 from pipelines.run_report import runs_dir
 from pipelines.settings import Paths
-
-STALE_AFTER_HOURS = 36  # the freshness rule of data_checks/run_rules.py
 
 
 def print_status(p: Paths) -> int:

@@ -1,13 +1,8 @@
--- Paid campaigns compared within their objective (never across): cost and efficiency.
+-- Paid campaigns compared within their objective (never across): cost and efficiency
+-- (analytics.campaigns).
 select
-    client, objective, campaign, currency,
-    sum(spend) as spend,
-    sum(impressions) as impressions,
-    round(sum(spend) * 1000 / nullif(sum(impressions), 0), 2) as cpm,
-    round(sum(clicks) / nullif(sum(impressions), 0), 4) as ctr,
-    round(sum(spend) / nullif(sum(coalesce(link_clicks, clicks)), 0), 2) as cpc,
-    sum(results) as results,
-    round(sum(spend) / nullif(sum(results), 0), 2) as cost_per_result
-from {{ ref('fct_campaign_daily') }}
-group by all
-order by client, objective, cost_per_result
+    client, objective, campaign, currency, spend, impressions,
+    round(cpm, 2) as cpm, round(ctr, 4) as ctr, round(cpc, 2) as cpc,
+    results, round(cost_per_result, 2) as cost_per_result, rank_in_objective
+from {{ ref('campaigns') }}
+order by client, objective, rank_in_objective

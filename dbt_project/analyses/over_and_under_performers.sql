@@ -1,9 +1,9 @@
--- Exceptional and abnormally poor posts against their 8-week baseline, with links.
+-- Exceptional and abnormally poor posts against their 8-week baseline, with links
+-- (analytics.posts).
 select
-    b.client, b.platform, b.published_at, d.content_type, d.theme,
-    b.impressions, b.baseline_impressions, round(b.impressions_index, 2) as impressions_index,
-    b.performance_flag, d.permalink
-from {{ ref('fct_post_benchmarks') }} as b
-join {{ ref('dim_post') }} as d using (post_key)
-where b.performance_flag in ('over', 'under')
-order by b.impressions_index desc
+    client, platform, published_date, content_type, theme, impressions,
+    baseline_impressions, round(impressions_index, 2) as impressions_index, performance,
+    permalink
+from {{ ref('posts') }}
+where performance in ('over', 'under')
+order by impressions_index desc

@@ -53,7 +53,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: D
     # dbt has exited and released the build database: read each model's row count and
     # first rows for the UI, then hand dbt's tests to ops.check_results.
     with duckdb.connect(str(paths().build_db), read_only=True) as con:
-        yield from (_with_counts_and_preview(context, con, event) for event in events)
+        # Tables only: counting or previewing a view would compute the whole view again.
+        tables = set(con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall())
+        yield from (_with_counts_and_preview(context, con, tables, e) for e in events)
     record_results(
         context.run.run_id,
         [_as_rule_result(e) for e in events if isinstance(e, dg.AssetCheckResult)],
@@ -62,20 +64,16 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: D
         raise failure
 
 
-def _with_counts_and_preview(context, con: duckdb.DuckDBPyConnection, event):
+def _with_counts_and_preview(context, con: duckdb.DuckDBPyConnection, tables: set, event):
     if isinstance(event, dg.Output):
         key = context.asset_key_for_output(event.output_name)
     elif isinstance(event, dg.AssetMaterialization):
         key = event.asset_key
     else:
         return event
-    if len(key.path) != 2:
+    if tuple(key.path) not in tables:
         return event
-    try:
-        extra = counts_and_preview(con, *key.path)
-    except duckdb.Error:
-        return event  # no relation of that name
-    return event.with_metadata({**event.metadata, **extra})
+    return event.with_metadata({**event.metadata, **counts_and_preview(con, *key.path)})
 
 
 def _as_rule_result(check: dg.AssetCheckResult) -> RuleResult:

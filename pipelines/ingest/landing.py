@@ -138,7 +138,8 @@ def settled(files: list[Path], now: float | None = None) -> tuple[list[Path], li
     """(files safe to read, files still changing). Only recently modified files are probed,
     all together, so a night of old files costs no wait at all."""
     now = time.time() if now is None else now
-    recent = {f: f.stat() for f in files if now - f.stat().st_mtime < SETTLE_SECONDS}
+    stats = {f: f.stat() for f in files}
+    recent = {f: st for f, st in stats.items() if now - st.st_mtime < SETTLE_SECONDS}
     if not recent:
         return files, []
     time.sleep(STABLE_PROBE_SECONDS)
