@@ -1,11 +1,15 @@
 """Per-file acceptance, run by Great Expectations before a file touches the warehouse.
 
 Row-level problems (a cell that does not parse, a negative count) are split off in
-DuckDB and kept in ops.rejected_rows. These suites judge the file as a whole, on its
-parsed rows: a file whose signature columns are missing, that has no rows, or where
-more than half the rows lack a required value or carry a negative count is not a
-slightly messy export but a wrong one (mis-mapped columns, another report), and is
-quarantined whole.
+DuckDB and kept in ops.rejected_rows. These suites judge each file as a whole, on its
+parsed rows: a file that has no rows, or where more than half the rows lack a required
+value or carry a negative count, is not a slightly messy export but a wrong one
+(mis-mapped columns, another report), and is quarantined whole. (A file without its
+kind's signature columns never gets this far: it is not recognised as that kind.)
+
+Files are loaded in batches, so DuckDB first profiles each staged file in one query
+(one row per file: its row count and the shares below) and Great Expectations validates
+that profile once per batch; the failing rows name the failing files.
 """
 
 from __future__ import annotations
@@ -15,26 +19,64 @@ import great_expectations as gx
 from pipelines.ingest.tabular import TabularKind
 
 MIN_GOOD_SHARE = 0.5
+ROWS = "rows"
+
+
+def missing_share(field: str) -> str:
+    return f"{field}__missing_share"
+
+
+def negative_share(field: str) -> str:
+    return f"{field}__negative_share"
+
+
+def _required(kind: TabularKind) -> list[str]:
+    return [f.name for f in kind.fields if f.required]
+
+
+def _signature_counts(kind: TabularKind) -> list[str]:
+    return [f.name for f in kind.fields if f.type == "count" and f.name in kind.signature]
+
+
+def file_profile_sql(kind: TabularKind) -> str:
+    """One row per staged file (temp tables sw_files, sw_parsed): what the suite judges."""
+    shares = [
+        f"coalesce(avg(CASE WHEN {f} IS NULL THEN 1.0 ELSE 0.0 END), 0) AS {missing_share(f)}"
+        for f in _required(kind)
+    ]
+    shares += [
+        f"coalesce(avg(CASE WHEN {f} < 0 THEN 1.0 ELSE 0.0 END) FILTER (WHERE {f} IS NOT NULL)"
+        f", 0) AS {negative_share(f)}"
+        for f in _signature_counts(kind)
+    ]
+    return (
+        f"SELECT sw_file_id, count(sw_row) AS {ROWS}{''.join(', ' + s for s in shares)} "
+        "FROM sw_files LEFT JOIN sw_parsed USING (sw_file_id) GROUP BY sw_file_id"
+    )
 
 
 def file_suite(kind: TabularKind) -> gx.ExpectationSuite:
     suite = gx.ExpectationSuite(name=f"file:{kind.name}")
-    suite.add_expectation(gx.expectations.ExpectTableRowCountToBeBetween(min_value=1))
-    for name in kind.signature:
-        suite.add_expectation(gx.expectations.ExpectColumnToExist(column=name))
-    for f in kind.fields:
-        if f.required:
-            suite.add_expectation(
-                gx.expectations.ExpectColumnValuesToNotBeNull(column=f.name, mostly=MIN_GOOD_SHARE)
+    suite.add_expectation(gx.expectations.ExpectColumnValuesToBeBetween(column=ROWS, min_value=1))
+    for name in _required(kind):
+        suite.add_expectation(
+            gx.expectations.ExpectColumnValuesToBeBetween(
+                column=missing_share(name), max_value=1 - MIN_GOOD_SHARE
             )
-        if f.type == "count" and f.name in kind.signature:
-            suite.add_expectation(
-                gx.expectations.ExpectColumnValuesToBeBetween(
-                    column=f.name, min_value=0, mostly=MIN_GOOD_SHARE
-                )
+        )
+    for name in _signature_counts(kind):
+        suite.add_expectation(
+            gx.expectations.ExpectColumnValuesToBeBetween(
+                column=negative_share(name), max_value=1 - MIN_GOOD_SHARE
             )
+        )
     return suite
 
 
-def columns_needed(kind: TabularKind) -> list[str]:
-    return sorted({*kind.signature, *(f.name for f in kind.fields if f.required)})
+def describe(column: str, value: float) -> str:
+    """What a failing profile value means, for the quarantine reason."""
+    if column == ROWS:
+        return "it has no rows"
+    if column.endswith("__missing_share"):
+        return f"{value:.0%} of rows have no {column.removesuffix('__missing_share')}"
+    return f"{value:.0%} of rows have a negative {column.removesuffix('__negative_share')}"

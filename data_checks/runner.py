@@ -107,9 +107,10 @@ class FileValidator:
         self._batches: dict[str, object] = {}
         self._suites: dict[str, gx.ExpectationSuite] = {}
 
-    def problems(self, con: duckdb.DuckDBPyConnection, kind) -> list[str]:
-        """What makes the file staged in sw_parsed unacceptable as a whole (empty: fine)."""
-        from data_checks.file_suites import columns_needed, file_suite
+    def problems(self, con: duckdb.DuckDBPyConnection, kind) -> dict[int, list[str]]:
+        """What makes each file staged in sw_parsed unacceptable as a whole, by sw_file_id
+        (files without problems are absent)."""
+        from data_checks.file_suites import describe, file_profile_sql, file_suite
 
         if self._context is None:
             self._context = gx.get_context(mode="ephemeral")
@@ -119,24 +120,25 @@ class FileValidator:
             self._suites[kind.name] = file_suite(kind)
             self._batches[kind.name] = self._source.add_dataframe_asset(
                 name=kind.name
-            ).add_batch_definition_whole_dataframe("file")
-        cols = ", ".join(f'"{c}"' for c in columns_needed(kind))
-        frame = con.sql(f"SELECT {cols} FROM sw_parsed").df()
-        batch = self._batches[kind.name].get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(self._suites[kind.name])
-        out = []
+            ).add_batch_definition_whole_dataframe("files")
+        profile = con.sql(file_profile_sql(kind)).df()
+        batch = self._batches[kind.name].get_batch(batch_parameters={"dataframe": profile})
+        result = batch.validate(
+            self._suites[kind.name],
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": ["sw_file_id"],
+            },
+        )
+        values = profile.set_index("sw_file_id")
+        out: dict[int, list[str]] = {}
         for r in result.results:
             if r.success:
                 continue
-            cfg = r.expectation_config
-            column = cfg.kwargs.get("column")
-            share = (r.result or {}).get("unexpected_percent")
-            many = f"{share:.0f}% of rows" if share is not None else "rows"
-            what = {
-                "expect_table_row_count_to_be_between": "it has no rows",
-                "expect_column_to_exist": f"column {column} is missing",
-                "expect_column_values_to_not_be_null": f"{many} have no {column}",
-                "expect_column_values_to_be_between": f"{many} have a negative {column}",
-            }.get(cfg.type, cfg.type)
-            out.append(what)
+            column = r.expectation_config.kwargs["column"]
+            for row in (r.result or {}).get("unexpected_index_list") or []:
+                file_id = int(row["sw_file_id"])
+                out.setdefault(file_id, []).append(
+                    describe(column, float(values.at[file_id, column]))
+                )
         return out

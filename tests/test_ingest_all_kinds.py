@@ -260,3 +260,121 @@ def test_a_file_mostly_wrong_is_quarantined_whole_by_its_suite(data_dir: Path) -
     assert "80% of rows have a negative reach" in outcome.reason
     assert con.execute("SELECT count(*) FROM raw.facebook_posts").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM ops.rejected_rows").fetchone()[0] == 0
+
+
+def test_a_batch_keeps_each_file_whole_and_numbered_and_isolates_the_bad_ones(
+    data_dir: Path,
+) -> None:
+    """Same-layout files load together; each keeps its own row numbers and verdict."""
+    d = data_dir / "landing" / "pharmacie-dupont"
+    d.mkdir()
+    header = "Post ID,Page ID,Publish time,Permalink,Post type,Views,Reach\n"
+
+    def rows(first: int, n: int, reach: str = "50") -> str:
+        return "".join(
+            f"{i},9,01/15/2026 09:30,https://x/{i},Photos,100,{reach}\n"
+            for i in range(first, first + n)
+        )
+
+    (d / "a-good.csv").write_text(header + rows(1, 3), encoding="utf-8")
+    (d / "b-wrong.csv").write_text(header + rows(10, 4, reach="-1"), encoding="utf-8")
+    (d / "c-good.csv").write_text(header + rows(20, 2) + "21,9,bad date,x,Photos,1,1\n")
+    (d / "d-empty.csv").write_text(header, encoding="utf-8")
+    (d / "e-copy-of-a.csv").write_text(header + rows(1, 3), encoding="utf-8")
+    summary, con = load(data_dir)
+    files = by_name(summary)
+    assert {n: f.status for n, f in files.items()} == {
+        "a-good.csv": "loaded",
+        "b-wrong.csv": "quarantined",
+        "c-good.csv": "loaded",
+        "d-empty.csv": "quarantined",
+        "e-copy-of-a.csv": "duplicate",
+    }
+    assert "100% of rows have a negative reach" in files["b-wrong.csv"].reason
+    assert "no rows" in files["d-empty.csv"].reason
+    assert (files["c-good.csv"].rows_loaded, files["c-good.csv"].rows_rejected) == (2, 1)
+    loaded = con.execute(
+        "SELECT source_path, source_row_number, post_id FROM raw.facebook_posts ORDER BY ALL"
+    ).fetchall()
+    assert loaded == [
+        ("pharmacie-dupont/a-good.csv", 1, "1"),
+        ("pharmacie-dupont/a-good.csv", 2, "2"),
+        ("pharmacie-dupont/a-good.csv", 3, "3"),
+        ("pharmacie-dupont/c-good.csv", 1, "20"),
+        ("pharmacie-dupont/c-good.csv", 2, "21"),
+    ]
+    # the rejected row is c's third; nothing of the quarantined files was kept
+    assert con.execute("SELECT path, row_number FROM ops.rejected_rows").fetchall() == [
+        ("pharmacie-dupont/c-good.csv", 3)
+    ]
+
+
+def test_a_truncated_file_does_not_sink_its_batch(data_dir: Path) -> None:
+    d = data_dir / "landing" / "pharmacie-dupont"
+    d.mkdir()
+    header = "Post ID,Page ID,Publish time,Permalink,Post type,Views,Reach\n"
+    good = "".join(f"{i},9,01/15/2026 09:30,https://x/{i},Photos,100,50\n" for i in range(1, 4))
+    (d / "a.csv").write_text(header + good, encoding="utf-8")
+    (d / "b-cut.csv").write_text(header + good + '4,9,"01/15/2026 09:3', encoding="utf-8")
+    (d / "c.csv").write_text(header + good.replace("https", "http"), encoding="utf-8")
+    summary, con = load(data_dir)
+    files = by_name(summary)
+    assert {n: f.status for n, f in files.items()} == {
+        "a.csv": "loaded",
+        "b-cut.csv": "quarantined",
+        "c.csv": "loaded",
+    }
+    assert con.execute("SELECT count(*) FROM raw.facebook_posts").fetchone()[0] == 6
+
+
+def test_workbooks_load_in_a_batch_and_one_bad_sheet_quarantines_only_its_workbook(
+    data_dir: Path,
+) -> None:
+    d = data_dir / "landing" / "clinique-nord" / "linkedin"
+    d.mkdir(parents=True)
+
+    def book(name: str, clicks: str) -> None:
+        posts = pd.DataFrame(
+            [
+                {
+                    "Post title": f"Post {i}",
+                    "Post link": f"https://www.linkedin.com/feed/update/urn:li:activity:{i}/",
+                    "Post type": "Organic",
+                    "Created date": "03/01/2026",
+                    "Impressions": 200,
+                    "Clicks": clicks,
+                    "Likes": 5,
+                    "Comments": 1,
+                    "Reposts": 1,
+                }
+                for i in range(1, 4)
+            ]
+        )
+        followers = pd.DataFrame(
+            [{"Date": f"03/0{i}/2026", "Organic followers": 2, "Total followers": 2}
+             for i in range(1, 3)]
+        )  # fmt: skip
+        with pd.ExcelWriter(d / name, engine="openpyxl") as xl:
+            posts.to_excel(xl, sheet_name="All posts", index=False)
+            followers.to_excel(xl, sheet_name="New followers", index=False)
+
+    book("a.xlsx", "10")
+    book("b-bad.xlsx", "-3")  # every post's clicks negative: the sheet's suite refuses it
+    book("c.xlsx", "12")
+    summary, con = load(data_dir)
+    files = by_name(summary)
+    assert {n: f.status for n, f in files.items()} == {
+        "a.xlsx": "loaded",
+        "b-bad.xlsx": "quarantined",
+        "c.xlsx": "loaded",
+    }
+    assert files["a.xlsx"].kind == "linkedin_posts,linkedin_followers_daily"
+    assert "negative clicks" in files["b-bad.xlsx"].reason
+    # nothing of b, not even its good followers sheet, nor its rejected rows
+    for table in ("raw.linkedin_posts", "raw.linkedin_followers_daily"):
+        paths = con.execute(f"SELECT DISTINCT source_path FROM {table} ORDER BY 1").fetchall()
+        assert paths == [("clinique-nord/linkedin/a.xlsx",), ("clinique-nord/linkedin/c.xlsx",)]
+    assert con.execute(
+        "SELECT count(*) FROM ops.rejected_rows WHERE path LIKE '%b-bad%'"
+    ).fetchone() == (0,)
+    assert con.execute("SELECT sum(clicks) FROM raw.linkedin_posts").fetchone() == (66,)

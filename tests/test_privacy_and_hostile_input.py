@@ -203,7 +203,8 @@ def test_hostile_file_and_folder_names_are_data_not_sql(data_dir: Path, real_fix
         assert status[f"pharmacie-dupont/{name}"] == "loaded", name
     assert status["x'); DROP TABLE raw.clients; --/posts.csv"] == "quarantined"
     assert not any("\n" in line or "\x1b" in line for line in progress)
-    assert any("line\\nbreak.csv" in line for line in progress)
+    # the batch's line names its first file, escaped
+    assert any("esc\\x1b[31mred.csv" in line for line in progress)
     with duckdb.connect(str(data_dir / "build" / "social.duckdb"), read_only=True) as con:
         paths = {p for (p,) in con.execute("SELECT path FROM ops.file_loads").fetchall()}
         assert {f"pharmacie-dupont/{n}" for n in names} <= paths  # stored verbatim, as data

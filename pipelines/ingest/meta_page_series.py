@@ -107,13 +107,19 @@ def platform_and_metric(src: CsvSource) -> tuple[str, str]:
 
 def has_yearless_dates(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the staged file's dates lack a year (call after stage_csv)."""
-    date_col = quote_ident(con.execute("SELECT * FROM sw_file LIMIT 0").description[1][0])
+    date_col = quote_ident(_staged_columns(con)[0])
     return bool(
         con.execute(
             f"SELECT count(*) FILTER (WHERE TRY_CAST({date_col} AS TIMESTAMP) IS NULL "
             f"AND {date_col} IS NOT NULL) > 0 FROM sw_file"
         ).fetchone()[0]
     )
+
+
+def _staged_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The staged file's own columns: its date column, then one per series."""
+    names = [d[0] for d in con.execute("SELECT * FROM sw_file LIMIT 0").description]
+    return [n for n in names if n not in ("sw_row", "sw_file_id")]
 
 
 def reference_end(con: duckdb.DuckDBPyConnection, client: str, folder: str) -> date | None:
@@ -132,7 +138,7 @@ def load(
     """Unpivot sw_file into raw.meta_page_daily; rows whose date or value do not parse go
     to ops.rejected_rows. `end` dates the last yearless row."""
     con.execute(PARSER_MACROS)
-    cols = [d[0] for d in con.execute("SELECT * FROM sw_file LIMIT 0").description][1:]
+    cols = _staged_columns(con)
     date_col, series_cols = cols[0], cols[1:]
     platform, metric = platform_and_metric(src)
     series_sql = " ".join(

@@ -2,7 +2,7 @@
 
 A kind declares its fields (canonical name, type, header aliases, parser). The file's
 rows sit as text in temp table `sw_file` (see csv_source.stage_csv and
-workbook.stage_sheet); DuckDB parses every field in SQL and splits the rows: those that
+workbook.stage_sheets); DuckDB parses every field in SQL and splits the rows: those that
 parse go to `raw.<table>`, the others to `ops.rejected_rows` with the reason and the
 record (its recognised columns only: nothing outside a kind's allow-list is stored).
 """
@@ -82,6 +82,9 @@ class Field:
     required: bool = False  # the row is rejected when it has no value
 
 
+_MATCHES: dict[tuple[str, tuple[str, ...]], tuple[dict[str, str], str, list[str]]] = {}
+
+
 @dataclass(frozen=True)
 class TabularKind:
     """One export kind: its raw table, its fields, and the headers that identify it."""
@@ -108,6 +111,14 @@ class TabularKind:
 
     def match(self, headers: list[str]) -> tuple[dict[str, str], str, list[str]]:
         """(mapping, language, missing required headers) for this kind."""
+        # thousands of daily exports share a handful of headers: match each header once
+        key = (self.name, tuple(headers))
+        if key not in _MATCHES:
+            _MATCHES[key] = self._match(headers)
+        mapping, language, missing = _MATCHES[key]
+        return dict(mapping), language, list(missing)
+
+    def _match(self, headers: list[str]) -> tuple[dict[str, str], str, list[str]]:
         mapping, language = match_columns(headers, self.aliases)
         missing = [self._label(n) for n in self.signature if n not in mapping]
         for group in self.one_of:
@@ -156,10 +167,9 @@ def detect(kinds: list[TabularKind], headers: list[str]):
     return None, best[0] if best else None, best[1] if best else []
 
 
-def _inline(sql: str, constants: dict[str, str] | None) -> str:
-    for const, value in (constants or {}).items():
-        sql = re.sub(rf"\${const}\b", lambda _m, v=value: sql_literal(v), sql)
-    return sql
+def _inline(sql: str) -> str:
+    """$name in a kind's SQL is a file-level constant: column sw_<name> of sw_files."""
+    return re.sub(r"\$([a-z_]+)\b", r"sw_\1", sql)
 
 
 def _on_parsed_fields(sql: str, kind: TabularKind) -> str:
@@ -200,21 +210,38 @@ def _final(f: Field) -> str:
     return v
 
 
+FILES_DDL = """CREATE OR REPLACE TEMP TABLE sw_files (
+    sw_file_id INTEGER PRIMARY KEY, sw_client VARCHAR, sw_path VARCHAR, sw_sha256 VARCHAR,
+    sw_loaded_at TIMESTAMPTZ, sw_snapshot_date DATE, sw_timezone VARCHAR,
+    sw_header_currency VARCHAR)"""
+
+
+def register_files(con: duckdb.DuckDBPyConnection, files: dict[int, dict[str, object]]) -> None:
+    """Temp table sw_files: per staged file (by its sw_file_id) its lineage and the
+    constants its kind's SQL refers to as $client, $timezone, $header_currency."""
+    con.execute(FILES_DDL)
+    keys = ("client", "path", "sha256", "loaded_at", "snapshot_date", "timezone")
+    con.executemany(
+        "INSERT INTO sw_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [[i, *(f[k] for k in keys), f.get("header_currency") or ""] for i, f in files.items()],
+    )
+
+
 def load_parsed(
     con: duckdb.DuckDBPyConnection,
     kind: TabularKind,
     mapping: dict[str, str],
-    lineage: dict[str, object],
-    constants: dict[str, str] | None = None,
     validate=None,
-) -> LoadCounts:
+    each_file_needs_rows: bool = True,
+) -> dict[int, LoadCounts | UnreadableFile]:
     """Parse sw_file's rows in DuckDB; good rows into raw.<table>, bad ones into ops.
 
-    Runs inside the caller's transaction: a failure leaves nothing behind. `constants`
-    are file-level values (e.g. the currency in a header) that extra columns refer to
-    as $name; they are inlined as SQL literals. `validate(con, kind)` judges the parsed
-    file as a whole before anything is inserted and returns its problems (see
-    data_checks.file_suites); any problem makes the whole file unreadable.
+    sw_file holds the rows of one or more files of this kind (sw_file_id), sw_files their
+    lineage (see register_files). Runs inside the caller's transaction. `validate(con,
+    kind)` judges each parsed file as a whole before anything is inserted and returns
+    {sw_file_id: problems} (see data_checks.file_suites); a file with problems, or (with
+    `each_file_needs_rows`) none of whose rows parse, is left out entirely — nothing of
+    it is inserted — and comes back as an UnreadableFile; the others as their counts.
     """
     con.execute(PARSER_MACROS)
     cells, base, final, problems = [], [], [], []
@@ -242,22 +269,22 @@ def load_parsed(
         if f.required:
             problems.append(f"CASE WHEN sw_blank({raw}) THEN '{label} is empty' END")
     for bad, message in kind.row_rules:
-        bad_sql = _inline(_on_parsed_fields(bad, kind), constants)
+        bad_sql = _inline(_on_parsed_fields(bad, kind))
         problems.append(f"CASE WHEN {bad_sql} THEN {_on_parsed_fields(message, kind)} END")
     record = ", ".join(f"{sql_literal(h)}: {quote_ident(h)}" for h in mapping.values())
+    constants = "sw_client, sw_timezone, sw_header_currency"
     con.execute(
         "CREATE OR REPLACE TEMP TABLE sw_parsed AS "
-        f"WITH cells AS (SELECT sw_row, to_json({{{record}}})::VARCHAR AS sw_record, "
-        f"{', '.join(cells) or 'NULL AS sw_none'} FROM sw_file), "
+        f"WITH cells AS (SELECT sw_row, sw_file_id, {constants}, "
+        f"to_json({{{record}}})::VARCHAR AS sw_record, "
+        f"{', '.join(cells) or 'NULL AS sw_none'} FROM sw_file JOIN sw_files USING (sw_file_id)), "
         f"base AS (SELECT *, {', '.join(base) or 'NULL AS sw_none2'} FROM cells) "
-        "SELECT sw_row, sw_record, "
+        f"SELECT sw_file_id, sw_row, sw_record, {constants}, "
         f"concat_ws('; ', {', '.join(problems) or 'NULL'}) AS sw_problem, "
         f"{', '.join(final)} FROM base"
     )
     if kind.extra_columns:
-        extras = []
-        for name, _, sql in kind.extra_columns:
-            extras.append(f"{_inline(sql, constants)} AS {name}")
+        extras = [f"{_inline(sql)} AS {name}" for name, _, sql in kind.extra_columns]
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE sw_parsed AS SELECT *, {', '.join(extras)} "
             "FROM sw_parsed"
@@ -267,31 +294,56 @@ def load_parsed(
             "UPDATE sw_parsed SET sw_problem = concat_ws('; ', nullif(sw_problem, ''), "
             f"{sql_literal('breaks ' + rule)}) WHERE {broken}"
         )
-    if validate is not None:
-        problems = validate(con, kind)
-        if problems:
-            raise UnreadableFile(
-                f"as a {kind.label}, {'; '.join(problems)}",
-                "Check that the columns hold what their names say (a re-ordered or "
-                "hand-edited export), and export it again.",
-            )
+    verdicts: dict[int, UnreadableFile] = {}
+    for file_id, found in (validate(con, kind) if validate else {}).items():
+        verdicts[file_id] = UnreadableFile(
+            f"as a {kind.label}, {'; '.join(found)}",
+            "Check that the columns hold what their names say (a re-ordered or "
+            "hand-edited export), and export it again.",
+        )
+    counts = con.execute(
+        "SELECT sw_file_id, count(sw_row) FILTER (WHERE sw_problem = ''), "
+        "count(sw_row) FILTER (WHERE sw_problem <> ''), "
+        "mode(sw_problem) FILTER (WHERE sw_problem <> '') "
+        "FROM sw_files LEFT JOIN sw_parsed USING (sw_file_id) GROUP BY sw_file_id"
+    ).fetchall()
+    for file_id, loaded, rejected, top in counts:
+        if loaded == 0 and each_file_needs_rows and file_id not in verdicts:
+            verdicts[file_id] = nothing_loaded(rejected, top)
+    if verdicts:
+        con.execute(
+            "DELETE FROM sw_parsed WHERE sw_file_id IN "
+            f"({', '.join(str(int(i)) for i in verdicts)})"
+        )
     columns = [f.name for f in kind.fields] + [name for name, _, _ in kind.extra_columns]
     con.execute(
         f"INSERT INTO raw.{kind.table} (client, source_path, source_sha256, source_row_number, "
         f"loaded_at, snapshot_date, {', '.join(columns)}) "
-        f"SELECT $client, $path, $sha256, sw_row, $loaded_at, $snapshot_date, "
-        f"{', '.join(columns)} FROM sw_parsed WHERE sw_problem = '' ORDER BY sw_row",
-        lineage,
+        f"SELECT sw_files.sw_client, sw_path, sw_sha256, sw_row, sw_loaded_at, "
+        f"sw_snapshot_date, {', '.join(columns)} FROM sw_parsed JOIN sw_files USING (sw_file_id) "
+        "WHERE sw_problem = '' ORDER BY sw_file_id, sw_row"
     )
     con.execute(
         "INSERT INTO ops.rejected_rows (path, row_number, reason, raw_record, client, kind, "
-        "rejected_at) SELECT $path, sw_row, sw_problem, sw_record, $client, $kind, $loaded_at "
-        "FROM sw_parsed WHERE sw_problem <> '' ORDER BY sw_row",
-        {k: lineage[k] for k in ("path", "client", "loaded_at")} | {"kind": kind.name},
+        "rejected_at) SELECT sw_path, sw_row, sw_problem, sw_record, sw_files.sw_client, ?, "
+        "sw_loaded_at FROM sw_parsed JOIN sw_files USING (sw_file_id) "
+        "WHERE sw_problem <> '' ORDER BY sw_file_id, sw_row",
+        [kind.name],
     )
-    loaded, rejected = con.execute(
-        "SELECT count(*) FILTER (WHERE sw_problem = ''), count(*) FILTER (WHERE sw_problem <> '') "
-        "FROM sw_parsed"
-    ).fetchone()
     con.execute("DROP TABLE sw_parsed")
-    return LoadCounts(loaded, rejected)
+    return {
+        file_id: verdicts.get(file_id) or LoadCounts(loaded, rejected)
+        for file_id, loaded, rejected, _ in counts
+    }
+
+
+def nothing_loaded(rejected: int, top_problem: str | None) -> UnreadableFile:
+    if rejected == 0:
+        return UnreadableFile(
+            "the file has a header but no rows", "Export it again; check the date range selected."
+        )
+    return UnreadableFile(
+        f"none of its {rejected} rows could be read (most common problem: "
+        f"{top_problem or 'unknown'})",
+        "Check that the columns hold what their names say, and export it again.",
+    )

@@ -57,18 +57,25 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def stage_sheet(
-    con: duckdb.DuckDBPyConnection, sheet: Sheet, columns: list[str] | None = None
+def stage_sheets(
+    con: duckdb.DuckDBPyConnection,
+    sheets: list[tuple[int, Sheet]],
+    columns: list[str] | None = None,
 ) -> None:
-    """The sheet's rows as text into temp table sw_file; sw_row is the Excel row number.
-    Only `columns` (the kind's allow-list, by header) reach DuckDB."""
-    rows = sheet.rows
-    if columns is not None:
-        rows = rows.iloc[:, [sheet.headers.index(c) for c in columns]]
-        rows.columns = list(columns)
-    frame = rows.astype("string")
-    frame.insert(0, "sw_row", rows.index.to_numpy() + 1)  # pandas row 0 is Excel row 1
-    con.register("sw_sheet", frame)
+    """Sheets' rows as text into temp table sw_file: sw_row is the Excel row number,
+    sw_file_id the id given with each sheet. Only `columns` (the kind's allow-list, by
+    header) reach DuckDB."""
+    frames = []
+    for file_id, sheet in sheets:
+        rows = sheet.rows
+        if columns is not None:
+            rows = rows.iloc[:, [sheet.headers.index(c) for c in columns]]
+            rows.columns = list(columns)
+        frame = rows.astype("string")
+        frame.insert(0, "sw_row", rows.index.to_numpy() + 1)  # pandas row 0 is Excel row 1
+        frame.insert(1, "sw_file_id", file_id)
+        frames.append(frame)
+    con.register("sw_sheet", pd.concat(frames, ignore_index=True))
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE sw_file AS SELECT * FROM sw_sheet")
     finally:
