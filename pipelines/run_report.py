@@ -93,6 +93,11 @@ def build_report(p: Paths, instance: dg.DagsterInstance, run_id: str) -> RunRepo
                 )
         for path in loads.get("files_still_being_written") or []:
             out.append(f"  still being written, left for the next run: landing/{path}")
+    if any(m.get("rebuilt") is False for m in materialized.values()):
+        out.append(
+            "Models: up to date, nothing new since the last build (dbt not run; the checks "
+            "below ran on them again)"
+        )
     unlisted = materialized.get(CLIENTS_ASSET, {}).get("unlisted_clients", "none")
     if unlisted and unlisted != "none":
         out.append(f"Clients not in {p.clients_csv.name} (loaded as sector 'other'): {unlisted}")

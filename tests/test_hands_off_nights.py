@@ -32,7 +32,10 @@ def sha256(path: Path) -> str:
 def split_demo_by_day(data_dir: Path, staging: Path) -> list[Path]:
     """Put every export but the last day's into landing/; return the last day's files."""
     files = [f for f in staging.rglob("*") if f.is_file()]
-    last_day = max(int(f.stat().st_mtime // 86400) for f in files)
+    # the demo's damaged files are dated now, its exports on their export days: hold back
+    # the last export day (real data, so that the next run has something for dbt to build)
+    exported = [f for f in files if time.time() - f.stat().st_mtime > 86400]
+    last_day = max(int(f.stat().st_mtime // 86400) for f in exported)
     later = []
     for f in files:
         target = data_dir / "landing" / f.relative_to(staging)

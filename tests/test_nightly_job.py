@@ -220,6 +220,9 @@ def test_demo_data_then_nightly_publishes_and_reruns_idempotently(data_dir: Path
     finally:
         analyst.close()
     assert "0 loaded" in second.stdout
+    # nothing new: dbt is skipped (the models are a function of raw data, clients, project)
+    assert "every model is up to date, dbt is not run" in second.stdout + second.stderr
+    assert "Models: up to date, nothing new since the last build" in second.stdout
     assert marts_snapshot(warehouse) == before  # unchanged input, unchanged marts
     assert not list((data_dir / "warehouse").glob(".*tmp*"))
     assert (data_dir / "dagster_home" / "dagster.yaml").exists()

@@ -1,6 +1,7 @@
 """The dbt models, one Dagster asset per model, keyed <layer>/<model> so lineage reads by layer."""
 
 from collections.abc import Mapping
+from graphlib import TopologicalSorter
 from typing import Any
 
 import dagster as dg
@@ -8,6 +9,7 @@ import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from data_checks.runner import RuleResult
+from pipelines import build_state
 from pipelines.defs.checks import record_results
 from pipelines.defs.preview import counts_and_preview
 from pipelines.project import dbt_project
@@ -39,7 +41,24 @@ class DbtBuildConfig(dg.Config):
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
     """dbt build: staging views, intermediate models, marts tables and their dbt tests."""
+    p = paths()
     export_dbt_environment()
+    if not config.full_refresh and build_state.up_to_date(p, build_state.fingerprint(p)):
+        context.log.info(
+            "Nothing new since the last successful build (same raw data, clients and dbt "
+            "project): every model is up to date, dbt is not run."
+        )
+        # in dependency order, as Dagster requires of a multi-asset
+        outputs = {
+            key: context.assets_def.get_output_name_for_asset_key(key)
+            for key in context.selected_asset_keys
+        }
+        deps = context.assets_def.asset_deps
+        graph = {key: [d for d in deps.get(key, ()) if d in outputs] for key in outputs}
+        for key in TopologicalSorter(graph).static_order():
+            yield dg.Output(None, output_name=outputs[key], metadata={"rebuilt": False})
+        return
+    build_state.forget_build(p)
     args = ["build", *(["--full-refresh"] if config.full_refresh else [])]
     # Reusing the project's target folder keeps dbt's partial-parse cache between nights
     # (a fresh folder per run re-parses everything); one dbt runs at a time.
@@ -52,7 +71,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: D
         failure = exc
     # dbt has exited and released the build database: read each model's row count and
     # first rows for the UI, then hand dbt's tests to ops.check_results.
-    with duckdb.connect(str(paths().build_db), read_only=True) as con:
+    with duckdb.connect(str(p.build_db), read_only=True) as con:
         # Tables only: counting or previewing a view would compute the whole view again.
         tables = set(con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall())
         yield from (_with_counts_and_preview(context, con, tables, e) for e in events)
@@ -62,6 +81,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: D
     )
     if failure is not None:
         raise failure
+    if invocation.is_successful() and not context.is_subset:
+        build_state.record_build(p, build_state.fingerprint(p))
 
 
 def _with_counts_and_preview(context, con: duckdb.DuckDBPyConnection, tables: set, event):
