@@ -181,13 +181,45 @@ def print_table(all_results: dict) -> None:
             )
 
 
+def markdown(all_results: dict) -> str:
+    """The README's table, from a results file (`python bench/run.py --markdown`)."""
+    lines = [
+        f"Figures from `bench/results.json` ({all_results['when']}, {all_results['machine']}, "
+        f"DuckDB {all_results['duckdb']}, memory_limit {all_results['memory_limit']}):",
+        "",
+        "| size | phase | wall s | rows | rows/s | peak MB |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for size, r in all_results["sizes"].items():
+        for phase, row in r["phases"].items():
+            rows = "" if row["rows"] is None else f"{row['rows']:,}"
+            rps = "" if row["rows_per_s"] is None else f"{row['rows_per_s']:,}"
+            lines.append(
+                f"| {size} | {phase} | {row['wall_s']} | {rows} | {rps} | {row['peak_rss_mb']} |"
+            )
+    lines.append("")
+    for size, r in all_results["sizes"].items():
+        ratios = "; ".join(f"{k} = {v}" for k, v in r["ratios"].items())
+        lines.append(
+            f"{size}: {r['clients']} clients x {r['days']} days, {r['files']:,} files, "
+            f"{r['raw_snapshot_rows']:,} raw post snapshot rows; {ratios}.  "
+        )
+    return "\n".join(lines)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="S,M", help="comma-separated: S, M, L (default S,M)")
     ap.add_argument("--work", default=str(ROOT / "bench" / "work"))
     ap.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit for dbt")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    ap.add_argument(
+        "--markdown", action="store_true", help="print the README table of --out and stop"
+    )
     args = ap.parse_args()
+    if args.markdown:
+        print(markdown(json.loads(Path(args.out).read_text(encoding="utf-8"))))
+        return 0
     sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:

@@ -376,16 +376,9 @@ class LandingLoader:
             self._record_many(
                 con,
                 [
-                    self._base(batch[i - 1], files[i - 1])
-                    | {
-                        "status": "loaded",
-                        "kind": kind.name,
-                        "language": first.language,
-                        "rows_loaded": counts.loaded,
-                        "rows_rejected": counts.rejected,
-                        "snapshot_date": files[i - 1]["snapshot_date"],
-                        "columns_dropped": ", ".join(dropped) or None,
-                    }
+                    self._loaded_row(
+                        batch[i - 1], files[i - 1], kind.name, first.language, counts, dropped
+                    )
                     for i, counts in loaded.items()
                 ],
             )
@@ -497,16 +490,14 @@ class LandingLoader:
             self._record_many(
                 con,
                 [
-                    self._base(batch[i - 1], files[i])
-                    | {
-                        "status": "loaded",
-                        "kind": ",".join(k.name for _, k, _, _ in sheets_of[i]),
-                        "language": _language(sheets_of[i]),
-                        "rows_loaded": c.loaded,
-                        "rows_rejected": c.rejected,
-                        "snapshot_date": files[i]["snapshot_date"],
-                        "columns_dropped": ", ".join(_dropped(sheets_of[i])) or None,
-                    }
+                    self._loaded_row(
+                        batch[i - 1],
+                        files[i],
+                        ",".join(k.name for _, k, _, _ in sheets_of[i]),
+                        _language(sheets_of[i]),
+                        c,
+                        _dropped(sheets_of[i]),
+                    )
                     for i, c in loaded.items()
                 ],
             )
@@ -565,6 +556,18 @@ class LandingLoader:
                 "New followers).",
             )
         return found
+
+    def _loaded_row(self, planned, file: dict, kind: str, language, counts, dropped) -> dict:
+        """The ops.file_loads row of a file loaded in a batch."""
+        return self._base(planned, file) | {
+            "status": "loaded",
+            "kind": kind,
+            "language": language,
+            "rows_loaded": counts.loaded,
+            "rows_rejected": counts.rejected,
+            "snapshot_date": file["snapshot_date"],
+            "columns_dropped": ", ".join(dropped) or None,
+        }
 
     def _base(self, planned: Planned | PlannedBook, file: dict) -> dict:
         return {
