@@ -406,16 +406,19 @@ class LandingLoader:
                         columns_dropped=dropped,
                     )
                 )
-            elif result is None or _changed(planned.path, planned.stat):
-                outcomes.append(self._still_being_written(planned.path))
             else:
-                reason = f"{result.problem.rstrip('.')}. {result.advice}"
-                self._quarantine(planned.path, rel, reason)
-                self._record(con, self._base(planned, files[i - 1]), status="quarantined",
-                             reason=reason)  # fmt: skip
-                outcomes.append(FileOutcome(rel, "quarantined", files[i - 1]["client"],
-                                            reason=reason))  # fmt: skip
+                outcomes.append(self._not_loaded(con, planned, files[i - 1], result))
         return outcomes
+
+    def _not_loaded(self, con, planned, file: dict, problem: UnreadableFile | None):
+        """A file of a batch left out: still being written (no problem, or it moved), or
+        quarantined with its problem."""
+        if problem is None or _changed(planned.path, planned.stat):
+            return self._still_being_written(planned.path)
+        reason = f"{problem.problem.rstrip('.')}. {problem.advice}"
+        self._quarantine(planned.path, file["path"], reason)
+        self._record(con, self._base(planned, file), status="quarantined", reason=reason)
+        return FileOutcome(file["path"], "quarantined", file["client"], reason=reason)
 
     def _lineage(self, planned: Planned | PlannedBook, clients) -> dict:
         client = Path(self._rel(planned.path)).parts[0]
@@ -525,14 +528,9 @@ class LandingLoader:
                         columns_dropped=_dropped(sheets),
                     )
                 )
-            elif i in moving or _changed(planned.path, planned.stat):
-                outcomes.append(self._still_being_written(planned.path))
             else:
-                reason = f"{bad[i].problem.rstrip('.')}. {bad[i].advice}"
-                self._quarantine(planned.path, rel, reason)
-                self._record(con, self._base(planned, files[i]), status="quarantined",
-                             reason=reason)  # fmt: skip
-                outcomes.append(FileOutcome(rel, "quarantined", client, reason=reason))
+                problem = None if i in moving else bad[i]
+                outcomes.append(self._not_loaded(con, planned, files[i], problem))
         return outcomes
 
     def _recognised_sheets(self, path: Path, rel: str) -> list[tuple]:
