@@ -6,6 +6,12 @@ what the build made (each model table's row count, so that a model table damaged
 — rows lost by a crash or a hand-made change — is rebuilt), is written after each
 successful full build. A run that finds the same fingerprint has nothing to rebuild,
 which turns a quiet night's run from minutes of dbt into seconds.
+
+Incremental models rebuild only what new files touch, with the logic and seeds they were
+built with. So the project's own fingerprint (models, macros, seeds) is also kept, after
+every successful build: when it changed, or is unknown, the next build is a full refresh
+(an analyst who edits the content-type map sees it applied to every post, not only to
+tomorrow's).
 """
 
 from __future__ import annotations
@@ -24,12 +30,32 @@ def _state_file(p: Paths):
     return p.build_dir / "dbt_inputs.sha256"
 
 
-def fingerprint(p: Paths) -> str:
+def _project_file(p: Paths):
+    return p.build_dir / "dbt_project.sha256"
+
+
+def project_fingerprint(project_dir=DBT_PROJECT_DIR) -> str:
     digest = hashlib.sha256()
-    for f in sorted(DBT_PROJECT_DIR.rglob("*")):
-        rel = f.relative_to(DBT_PROJECT_DIR)
+    for f in sorted(project_dir.rglob("*")):
+        rel = f.relative_to(project_dir)
         if f.is_file() and not NOT_INPUTS & set(rel.parts):
             digest.update(rel.as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def project_changed(p: Paths) -> bool:
+    """True when the dbt project differs from the one of the last successful build."""
+    state = _project_file(p)
+    return not state.exists() or state.read_text().strip() != project_fingerprint()
+
+
+def record_project(p: Paths) -> None:
+    _project_file(p).write_text(project_fingerprint() + "\n")
+
+
+def fingerprint(p: Paths) -> str:
+    digest = hashlib.sha256()
+    digest.update(project_fingerprint().encode() + b"\0")
     with duckdb.connect(str(p.build_db), read_only=True) as con:
         tables = con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw' "

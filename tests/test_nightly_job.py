@@ -353,10 +353,13 @@ def test_incremental_night_equals_full_refresh(data_dir: Path, tmp_path: Path) -
             else:
                 shutil.copy2(f, target)
     assert held_back and len(held_back) < sum(1 for _ in everything.rglob("*.csv"))
-    socialwh("run", data=data_dir, check=True)
+    first = socialwh("run", data=data_dir, check=True)
+    project_changed = "The dbt project (models, macros or seeds) changed"
+    assert project_changed in first.stdout + first.stderr  # no build recorded yet
     for f, target in held_back:  # the next day's exports land
         shutil.copy2(f, target)
-    socialwh("run", data=data_dir, check=True)
+    second = socialwh("run", data=data_dir, check=True)
+    assert project_changed not in second.stdout + second.stderr  # a real incremental night
     warehouse = data_dir / "warehouse" / "social.duckdb"
     incremental = marts_snapshot(warehouse)
     socialwh("run", "--full-refresh", data=data_dir, check=True)

@@ -59,7 +59,15 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: D
             yield dg.Output(None, output_name=outputs[key], metadata={"rebuilt": False})
         return
     build_state.forget_build(p)
-    args = ["build", *(["--full-refresh"] if config.full_refresh else [])]
+    full_refresh = config.full_refresh
+    if not full_refresh and build_state.project_changed(p):
+        context.log.info(
+            "The dbt project (models, macros or seeds) changed since the last successful "
+            "build, or no build is recorded: every model is rebuilt from all raw data "
+            "(--full-refresh), so that incremental models follow the new rules everywhere."
+        )
+        full_refresh = True
+    args = ["build", *(["--full-refresh"] if full_refresh else [])]
     # Reusing the project's target folder keeps dbt's partial-parse cache between nights
     # (a fresh folder per run re-parses everything); one dbt runs at a time.
     invocation = dbt.cli(args, context=context, target_path=dbt_project.target_path)
@@ -82,6 +90,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: D
     if failure is not None:
         raise failure
     if invocation.is_successful() and not context.is_subset:
+        build_state.record_project(p)
         build_state.record_build(p, build_state.fingerprint(p))
 
 
