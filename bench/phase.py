@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import build_state
 from pipelines.settings import DBT_PROJECT_DIR, Paths, export_dbt_environment
 
 
@@ -46,6 +47,8 @@ def build(p: Paths, full_refresh: bool) -> dict:
     if full_refresh:
         args.append("--full-refresh")
     subprocess.run(args, check=True)
+    # as the pipeline does after a build: the next nightly run may then be incremental
+    build_state.record_project(p)
     with duckdb.connect(str(p.build_db), read_only=True) as con:
         rows = con.execute(
             "SELECT sum(estimated_size) FROM duckdb_tables() WHERE schema_name = 'marts'"

@@ -64,7 +64,7 @@ def timed(cmd: list[str], env: dict) -> tuple[float, float, str]:
     return wall, rss_mb, proc.stdout
 
 
-def split_last_day(exports: Path, landing: Path) -> list[Path]:
+def split_last_day(exports: Path, landing: Path, copy: bool = True) -> list[Path]:
     files = [f for f in exports.rglob("*") if f.is_file()]
     last = max(int(f.stat().st_mtime // 86400) for f in files)
     held = []
@@ -72,18 +72,21 @@ def split_last_day(exports: Path, landing: Path) -> list[Path]:
         if int(f.stat().st_mtime // 86400) == last:
             held.append(f)
             continue
+        if not copy:
+            continue
         target = landing / f.relative_to(exports)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(f, target)
     return held
 
 
-def bench_size(size: str, work: Path, memory_limit: str) -> dict:
+def bench_size(size: str, work: Path, memory_limit: str, reuse_load: dict | None) -> dict:
+    """reuse_load: this size's figures of a previous run whose loaded raw tables were kept
+    (bench/work/<size>/loaded.duckdb): the build phases run again on them, unloaded."""
     clients, days = SIZES[size]
     base = work / size
     exports, data = base / "exports", base / "data"
-    shutil.rmtree(data, ignore_errors=True)
-    data.mkdir(parents=True)
+    loaded_copy = base / "loaded.duckdb"  # the build database right after loading
     env = {
         **os.environ,
         "SOCIALWH_DATA_DIR": str(data),
@@ -94,24 +97,40 @@ def bench_size(size: str, work: Path, memory_limit: str) -> dict:
     }
     env.pop("DAGSTER_HOME", None)
     results: dict = {"clients": clients, "days": days, "phases": {}}
-    if not exports.exists():
-        print(f"[{size}] generating {clients} clients x {days} days of exports…", flush=True)
-        wall, _, _ = timed(
-            [str(BIN / "socialwh"), "demo-data", "--out", str(exports), "--clients",
-             str(clients), "--days", str(days), "--no-quirks"],
-            env,
-        )  # fmt: skip
-        results["generate_s"] = round(wall, 1)
-    held = split_last_day(exports, data / "landing")
-    results["files"] = sum(1 for f in (data / "landing").rglob("*") if f.is_file())
-
+    if reuse_load is not None:
+        held = _restore_loaded(exports, data, loaded_copy)
+        for key in ("files", "generate_s"):
+            if key in reuse_load:
+                results[key] = reuse_load[key]
+        for phase in ("load", "read_csv_floor"):
+            results["phases"][phase] = {**reuse_load["phases"][phase], "reused": True}
+        results["load_reused_from"] = reuse_load.get("when", "an earlier run")
+    else:
+        shutil.rmtree(data, ignore_errors=True)
+        data.mkdir(parents=True)
+        if not exports.exists():
+            print(f"[{size}] generating {clients} clients x {days} days of exports…", flush=True)
+            wall, _, _ = timed(
+                [str(BIN / "socialwh"), "demo-data", "--out", str(exports), "--clients",
+                 str(clients), "--days", str(days), "--no-quirks"],
+                env,
+            )  # fmt: skip
+            results["generate_s"] = round(wall, 1)
+        held = split_last_day(exports, data / "landing")
+        results["files"] = sum(1 for f in (data / "landing").rglob("*") if f.is_file())
     for phase in PHASES:
+        if phase in results["phases"]:
+            continue
         print(f"[{size}] {phase}…", flush=True)
         wall, rss, out = timed(
             [sys.executable, str(ROOT / "bench" / "phase.py"), phase, str(data)], env
         )
         figures = json.loads(out.strip().splitlines()[-1])
         results["phases"][phase] = _row(wall, rss, figures.get("rows"))
+        if phase == "load":
+            shutil.copy2(data / "build" / "social.duckdb", loaded_copy)
+        if phase == "full_build":
+            results["dbt_elapsed_s"] = {"full_build": _dbt_elapsed(data)}
     with duckdb.connect(str(data / "build" / "social.duckdb"), read_only=True) as con:
         if size in COMPARED_SIZES:
             ours = references.pipeline_tables(con)
@@ -132,6 +151,8 @@ def bench_size(size: str, work: Path, memory_limit: str) -> dict:
         print(f"[{size}] {phase} (socialwh run)…", flush=True)
         wall, rss, _ = timed([str(BIN / "socialwh"), "run"], env)
         results["phases"][phase] = _row(wall, rss, None)
+        if phase == "nightly_incremental":
+            results["dbt_elapsed_s"]["nightly_incremental"] = _dbt_elapsed(data)
     p = results["phases"]
     results["ratios"] = {
         "full_build / duckdb_floor": round(
@@ -144,8 +165,34 @@ def bench_size(size: str, work: Path, memory_limit: str) -> dict:
         "incremental / full_build": round(
             p["nightly_incremental"]["wall_s"] / p["full_build"]["wall_s"], 2
         ),
+        # dbt's own elapsed time (its run_results.json): the models and tests alone
+        "incremental dbt / full dbt": round(
+            results["dbt_elapsed_s"]["nightly_incremental"]
+            / results["dbt_elapsed_s"]["full_build"],
+            2,
+        ),
     }
     return results
+
+
+def _restore_loaded(exports: Path, data: Path, loaded_copy: Path) -> list[Path]:
+    """Back to the state right after loading: raw tables as loaded, nothing built, the
+    last day not landed yet."""
+    if not loaded_copy.exists():
+        raise SystemExit(f"--reuse-load: {loaded_copy} is missing; run without it first")
+    for sub in ("build", "warehouse", "dagster_home", "runs"):
+        shutil.rmtree(data / sub, ignore_errors=True)
+    (data / "build").mkdir(parents=True)
+    shutil.copy2(loaded_copy, data / "build" / "social.duckdb")
+    held = split_last_day(exports, data / "landing", copy=False)
+    for f in held:
+        (data / "landing" / f.relative_to(exports)).unlink(missing_ok=True)
+    return held
+
+
+def _dbt_elapsed(data: Path) -> float:
+    run_results = data / "build" / "dbt_target" / "run_results.json"
+    return round(json.loads(run_results.read_text(encoding="utf-8"))["elapsed_time"], 2)
 
 
 def _row(wall: float, rss: float, rows: int | None) -> dict:
@@ -200,8 +247,11 @@ def markdown(all_results: dict) -> str:
     lines.append("")
     for size, r in all_results["sizes"].items():
         ratios = "; ".join(f"{k} = {v}" for k, v in r["ratios"].items())
+        when = f" (measured {r['measured']})" if "measured" in r else ""
+        if "load_reused_from" in r:
+            when += f" (load and read_csv_floor measured {r['load_reused_from']})"
         lines.append(
-            f"{size}: {r['clients']} clients x {r['days']} days, {r['files']:,} files, "
+            f"{size}{when}: {r['clients']} clients x {r['days']} days, {r['files']:,} files, "
             f"{r['raw_snapshot_rows']:,} raw post snapshot rows; {ratios}.  "
         )
     return "\n".join(lines)
@@ -213,6 +263,12 @@ def main() -> int:
     ap.add_argument("--work", default=str(ROOT / "bench" / "work"))
     ap.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit for dbt")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    ap.add_argument(
+        "--reuse-load",
+        action="store_true",
+        help="keep each size's load and read_csv figures from --out and its loaded raw "
+        "tables (bench/work/<size>/loaded.duckdb): re-measure only the build phases",
+    )
     ap.add_argument(
         "--markdown", action="store_true", help="print the README table of --out and stop"
     )
@@ -233,8 +289,22 @@ def main() -> int:
         f"Python {platform.python_version()}",
         "duckdb": duckdb.__version__,
         "memory_limit": args.memory_limit,
-        "sizes": {s: bench_size(s, work, args.memory_limit) for s in sizes},
+        "sizes": {},
     }
+    previous = {}
+    if Path(args.out).exists():
+        previous = json.loads(Path(args.out).read_text(encoding="utf-8"))
+    for s in sizes:
+        reuse = None
+        if args.reuse_load:
+            if s not in previous.get("sizes", {}):
+                print(f"bench: --reuse-load but {args.out} has no size {s}", file=sys.stderr)
+                return 2
+            reuse = {**previous["sizes"][s], "when": previous["when"]}
+        results["sizes"][s] = bench_size(s, work, args.memory_limit, reuse)
+    # sizes not measured this time keep their last figures
+    for s, r in previous.get("sizes", {}).items():
+        results["sizes"].setdefault(s, {**r, "measured": r.get("measured", previous["when"])})
     print_table(results)
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nWritten to {args.out}")

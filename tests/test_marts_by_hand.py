@@ -48,6 +48,14 @@ def write_exports(landing: Path) -> None:
         "https://www.facebook.com/reel/102,Videos,,Lifetime,600,0,500,50,20,2,3,1\n",
         "2026-03-02",
     )
+    # an earlier restatement of the same day, copied in after the later one: the larger wins
+    exported(
+        c / "fb" / "day2zz-morning.csv",
+        FB_HEADER + "101,9,Clinique,Vaccins: ce qu'il faut savoir,03/01/2026 09:00,"
+        "https://www.facebook.com/9/posts/101,Photos,Educational,Lifetime,"
+        "1200,0,900,35,5,5,12,9\n",
+        "2026-03-02",
+    )
     exported(
         c / "ig" / "ig.csv",
         "Post ID,Account ID,Description,Publish time,Permalink,Post type,Date,Views,Reach,"

@@ -1,13 +1,17 @@
 -- Each conversion tied to what brought it: a post when utm_content is one of the client's
 -- post ids, else a campaign (utm_content is an ad id, or utm_campaign names a campaign),
 -- else a platform (utm_source), else none.
+--
+-- A table: the marts and the tests read it several times a build.
+{{ config(materialized='table') }}
+
 with conversions as (
     select * from {{ ref('stg_conversions__conversions') }}
 ),
 
-posts as (
-    select distinct client, platform, post_id, post_key
-    from {{ ref('int_post_snapshots_unioned') }}
+posts as (  -- one row per post (not per snapshot)
+    select client, platform, post_id, post_key
+    from {{ ref('int_posts_classified') }}
 ),
 
 ads as (
