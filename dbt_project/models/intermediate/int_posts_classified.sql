@@ -2,13 +2,32 @@
 -- the analysts' override seed, the post's Custom labels, its caption and hashtags, else 'other'.
 -- Keywords match whole words, plural (s, x) included (macro theme_rules).
 --
--- A table: the marts and the tests read it several times a build.
-{{ config(materialized='table') }}
+-- Incremental: a night reclassifies only the posts with a snapshot loaded since the last
+-- build; a change of the seeds or rules makes the pipeline rebuild it in full
+-- (pipelines/build_state.py).
+{{ config(
+    materialized='incremental',
+    unique_key='post_key',
+    incremental_strategy='delete+insert',
+) }}
 {% set keywords = ref('theme_keywords') %}
+{% set snapshots = ref('int_post_snapshots_unioned') %}
+-- the newest snapshot of each post (ties: the later load), picked over the keys and read
+-- whole: a window over every column would sort the captions along
 with latest as (
     select *
-    from {{ ref('int_post_snapshots_unioned') }}
-    qualify row_number() over (partition by post_key order by snapshot_date desc, loaded_at desc) = 1
+    from {{ snapshots }}
+    where rowid in (
+        select arg_max(rowid, (snapshot_date, loaded_at))
+        from {{ snapshots }}
+        {% if is_incremental() %}
+        where post_key in (
+            select post_key from {{ snapshots }}
+            where loaded_at > (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
+        )
+        {% endif %}
+        group by post_key
+    )
 ),
 
 themed as (
