@@ -397,12 +397,9 @@ def test_drifted_model_fails_reconciliation_and_volume(data_dir: Path) -> None:
             "SELECT post_key FROM intermediate.int_post_snapshots_unioned GROUP BY post_key "
             "HAVING count(*) > 1 ORDER BY max(published_at) DESC LIMIT 1"
         ).fetchone()[0]
-        con.execute(
-            "DELETE FROM intermediate.int_post_snapshots_unioned WHERE post_key = ? AND "
-            "snapshot_date = (SELECT max(snapshot_date) FROM intermediate."
-            "int_post_snapshots_unioned WHERE post_key = ?)",
-            [lost, lost],
-        )
+        # the post's classified row and its daily rows are lost from incremental models
+        con.execute("DELETE FROM intermediate.int_posts_classified WHERE post_key = ?", [lost])
+        con.execute("DELETE FROM marts.fct_post_daily WHERE post_key = ?", [lost])
         con.execute(
             "DELETE FROM marts.fct_post_daily WHERE date = (SELECT min(date) FROM "
             "marts.fct_post_daily)"
