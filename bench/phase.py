@@ -70,10 +70,10 @@ def checks(p: Paths) -> dict:
 
 def duckdb_floor(p: Paths) -> dict:
     """The hand-written one-pass DuckDB script (bench/references.py) on the raw tables."""
-    from bench.references import FLOOR_SQL
+    from bench.references import floor_sql
 
     with duckdb.connect(str(p.build_db), read_only=True) as con:
-        con.execute(FLOOR_SQL)
+        con.execute(floor_sql(con))
         rows = con.execute(
             "SELECT (SELECT count(*) FROM floor_post_performance) + "
             "(SELECT count(*) FROM floor_content_performance)"

@@ -1,6 +1,6 @@
 """The two references the pipeline is measured against, on the same raw tables.
 
-1. FLOOR_SQL: one hand-written DuckDB script computing fct_post_performance and
+1. FLOOR_SQL (floor_sql()): one hand-written DuckDB script computing fct_post_performance and
    fct_content_performance in one pass from raw.* (and the reference seeds): the least
    this machine needs to produce those numbers.
 2. pandas_reference(): the same two tables as an analyst would compute them in a
@@ -20,7 +20,6 @@ import unicodedata
 import duckdb
 import pandas as pd
 
-KEYWORD = "'(^|[^a-z0-9])' || k.keyword || '(s|x)?($|[^a-z0-9])'"
 FOLD = "lower(strip_accents(coalesce({}, '')))"
 
 FLOOR_SQL = f"""
@@ -45,12 +44,12 @@ WITH snapshots AS (
            comments, reposts, NULL, clicks, snapshot_date, loaded_at, source_row_number
     FROM raw.linkedin_posts
 ),
-latest AS (  -- per post: the newest day, and that day's largest restatement
-    SELECT * FROM snapshots
-    QUALIFY row_number() OVER (
-        PARTITION BY client, platform, post_id
-        ORDER BY snapshot_date DESC, impressions DESC NULLS LAST, loaded_at DESC,
-                 source_row_number DESC) = 1
+latest AS (  -- per post: the newest day, and that day's largest restatement (an aggregate
+             -- over the keys carrying the row: a window would sort every column along)
+    SELECT unnest(arg_max(s, (snapshot_date, coalesce(impressions, -9223372036854775808),
+                              loaded_at, source_row_number)))
+    FROM snapshots s
+    GROUP BY client, platform, post_id
 ),
 posts AS (
     SELECT l.client || '/' || l.platform || '/' || l.post_id AS post_key, l.*,
@@ -65,14 +64,11 @@ posts AS (
     LEFT JOIN reference.content_type_map ct
         ON l.platform = ct.platform AND {FOLD.format("l.source_post_type")} = ct.source_post_type
 ),
-themes AS (
+themes AS (  -- one constant pattern per theme (floor_sql), compiled once
     SELECT p.post_key,
-           min_by(k.theme, k.priority) FILTER (
-               WHERE regexp_matches({FOLD.format("p.custom_labels")}, {KEYWORD})) AS label_theme,
-           min_by(k.theme, k.priority) FILTER (
-               WHERE regexp_matches({FOLD.format("p.caption")}, {KEYWORD})) AS caption_theme
-    FROM posts p CROSS JOIN reference.theme_keywords k
-    GROUP BY p.post_key
+           __THEME_OF__(p.custom_labels) AS label_theme,
+           __THEME_OF__(p.caption) AS caption_theme
+    FROM posts p
 ),
 conversions AS (
     SELECT client, utm_content AS post_id, count(*) AS conversions
@@ -107,6 +103,26 @@ FROM floor_post_performance, (VALUES ('week'), ('month'), ('quarter')) g(grain)
 GROUP BY ALL;
 """
 
+
+def floor_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """FLOOR_SQL with the theme rules of the reference.theme_keywords seed written in."""
+    rules = con.execute(
+        "SELECT theme, string_agg(keyword, '|' ORDER BY keyword) FROM reference.theme_keywords "
+        "GROUP BY theme ORDER BY min(priority), theme"
+    ).fetchall()
+
+    def theme_of(match: re.Match) -> str:
+        text = FOLD.format(match.group(1))
+        whens = " ".join(
+            f"WHEN regexp_matches({text}, '(^|[^a-z0-9])({words.replace(chr(39), chr(39) * 2)})"
+            f"(s|x)?($|[^a-z0-9])') THEN '{theme}'"
+            for theme, words in rules
+        )
+        return f"CASE {whens} END" if rules else "NULL::VARCHAR"
+
+    return re.sub(r"__THEME_OF__\(([^)]*)\)", theme_of, FLOOR_SQL)
+
+
 POST_COLUMNS = ["post_key", "content_type", "theme", "impressions", "reach", "engagements",
                 "clicks", "conversions"]  # fmt: skip
 CONTENT_KEYS = ["client", "platform", "content_type", "theme", "period_grain", "period_start"]
@@ -114,7 +130,7 @@ CONTENT_METRICS = ["posts", "impressions", "reach_sum", "engagements", "clicks",
 
 
 def duckdb_floor(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
-    con.execute(FLOOR_SQL)
+    con.execute(floor_sql(con))
     return (
         con.sql("FROM floor_post_performance").df(),
         con.sql("FROM floor_content_performance").df(),
