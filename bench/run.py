@@ -277,7 +277,7 @@ def markdown(all_results: dict) -> str:
             when += f" (load and read_csv_floor measured {r['load_reused_from']})"
         lines.append(
             f"{size}{when}: {r['clients']} clients x {r['days']} days, {r['files']:,} files "
-            f"loaded, {r.get('last_day_files', '?')} more in the nightly run, "
+            f"loaded, {r.get('last_day_files', 0):,} more in the nightly run, "
             f"{r['raw_snapshot_rows']:,} raw post snapshot rows; {ratios}.  "
         )
     return "\n".join(lines)
