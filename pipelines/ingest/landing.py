@@ -135,13 +135,34 @@ class IngestSummary:
 
 
 def landed_files(landing: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in landing.rglob("*")
-        if p.is_file()
-        and not p.name.startswith((".", "~$"))
-        and not p.name.lower().endswith(IGNORED_SUFFIXES)
-    )
+    """Every file under landing/ that may be an export, sorted. os.scandir rather than
+    Path.rglob and is_file: at 212,000 files (two years of 200 clients) those took 6 s a
+    night, and the landing sensor lists the folder on every tick."""
+    found, folders = [], [str(landing)]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                    elif (
+                        entry.is_file()  # a symlink to a file counts, as with is_file()
+                        and not entry.name.startswith((".", "~$"))
+                        and not entry.name.lower().endswith(IGNORED_SUFFIXES)
+                    ):
+                        found.append(entry.path)
+        except OSError:  # a folder that cannot be read is skipped, as rglob does
+            continue
+    return [Path(f) for f in sorted(found, key=lambda f: f.split(os.sep))]
+
+
+def client_folders(landing: Path, files: list[Path]) -> set[str]:
+    """The first-level folders that hold files (string work: Path.relative_to per file
+    cost 1.9 s at 212,000 files)."""
+    prefix = str(landing) + os.sep
+    return {
+        str(f)[len(prefix) :].split(os.sep, 1)[0] for f in files if os.sep in str(f)[len(prefix) :]
+    }
 
 
 def max_file_bytes() -> int:
@@ -240,11 +261,10 @@ class LandingLoader:
             register, summary.warnings = client_register.read_register(con, self.paths.clients_csv)
             files = landed_files(self.paths.landing)
             folders = {
-                f.relative_to(self.paths.landing).parts[0]
-                for f in files
-                if len(f.relative_to(self.paths.landing).parts) > 1
+                f
+                for f in client_folders(self.paths.landing, files)
+                if client_register.SLUG.match(f)
             }
-            folders = {f for f in folders if client_register.SLUG.match(f)}
             clients, summary.unlisted_clients = client_register.with_unlisted(register, folders)
             client_register.write_clients(con, clients)
             seen = self._already_seen(con)
