@@ -23,6 +23,7 @@ import shutil
 import time
 import zipfile
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -237,6 +238,22 @@ def unknown_kind(headers: list[str], kinds: list[TabularKind]) -> UnreadableFile
     )
 
 
+# What makes a batch unreadable as a whole (its files are then loaded one by one).
+BATCH_UNREADABLE = (UnreadableFile, duckdb.InvalidInputException, duckdb.ConversionException)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """All of the block's writes, or none of them (whatever the block raises)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 class LandingLoader:
     """Loads what is new in landing/ into the build database."""
 
@@ -381,34 +398,29 @@ class LandingLoader:
             | {"header_currency": meta_ads.header_currency(planned.src.headers)}
             for planned in batch
         ]
-        con.execute("BEGIN TRANSACTION")
         try:
-            stage_csv(con, [planned.src for planned in batch], columns=allowed)
-            register_files(con, dict(enumerate(files, start=1)))
-            # what was read is whole only if the file did not move while it was read
-            moving = [i for i, p in enumerate(batch, start=1) if _changed(p.path, p.stat)]
-            if moving:
-                ids = ", ".join(map(str, moving))
-                con.execute(f"DELETE FROM sw_file WHERE sw_file_id IN ({ids})")
-                con.execute(f"DELETE FROM sw_files WHERE sw_file_id IN ({ids})")
-            results = load_parsed(con, kind, mapping, validate=self.validator.problems)
-            loaded = {i: r for i, r in results.items() if isinstance(r, LoadCounts)}
-            self._record_many(
-                con,
-                [
-                    self._loaded_row(
-                        batch[i - 1], files[i - 1], kind.name, first.language, counts, dropped
-                    )
-                    for i, counts in loaded.items()
-                ],
-            )
-            con.execute("COMMIT")
-        except (UnreadableFile, duckdb.InvalidInputException, duckdb.ConversionException):
-            con.execute("ROLLBACK")
+            with transaction(con):
+                stage_csv(con, [planned.src for planned in batch], columns=allowed)
+                register_files(con, dict(enumerate(files, start=1)))
+                # what was read is whole only if the file did not move while it was read
+                moving = [i for i, p in enumerate(batch, start=1) if _changed(p.path, p.stat)]
+                if moving:
+                    ids = ", ".join(map(str, moving))
+                    con.execute(f"DELETE FROM sw_file WHERE sw_file_id IN ({ids})")
+                    con.execute(f"DELETE FROM sw_files WHERE sw_file_id IN ({ids})")
+                results = load_parsed(con, kind, mapping, validate=self.validator.problems)
+                loaded = {i: r for i, r in results.items() if isinstance(r, LoadCounts)}
+                self._record_many(
+                    con,
+                    [
+                        self._loaded_row(
+                            batch[i - 1], files[i - 1], kind.name, first.language, counts, dropped
+                        )
+                        for i, counts in loaded.items()
+                    ],
+                )
+        except BATCH_UNREADABLE:
             return None
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         outcomes = []
         for i, planned in enumerate(batch, start=1):
             rel = files[i - 1]["path"]
@@ -476,61 +488,60 @@ class LandingLoader:
                 key = (kind.name, tuple(mapping.items()))
                 groups.setdefault(key, []).append((i, sheet, kind, mapping))
         counts: dict[int, LoadCounts] = {}
-        con.execute("BEGIN TRANSACTION")
         try:
-            tables = set()
-            for entries in groups.values():
-                kind, mapping = entries[0][2], entries[0][3]
-                register_files(con, {i: files[i] for i, *_ in entries})
-                allowed = list(dict.fromkeys(mapping.values()))
-                workbook.stage_sheets(con, [(i, sheet) for i, sheet, *_ in entries], allowed)
-                results = load_parsed(
-                    con, kind, mapping, validate=self.validator.problems, each_file_needs_rows=False
-                )
-                tables.add(kind.table)
-                for i, result in results.items():
-                    if isinstance(result, UnreadableFile):
-                        bad.setdefault(i, result)
-                    else:
-                        before = counts.get(i, LoadCounts(0, 0))
-                        counts[i] = LoadCounts(
-                            before.loaded + result.loaded, before.rejected + result.rejected
+            with transaction(con):
+                tables = set()
+                for entries in groups.values():
+                    kind, mapping = entries[0][2], entries[0][3]
+                    register_files(con, {i: files[i] for i, *_ in entries})
+                    allowed = list(dict.fromkeys(mapping.values()))
+                    workbook.stage_sheets(con, [(i, sheet) for i, sheet, *_ in entries], allowed)
+                    results = load_parsed(
+                        con,
+                        kind,
+                        mapping,
+                        validate=self.validator.problems,
+                        each_file_needs_rows=False,
+                    )
+                    tables.add(kind.table)
+                    for i, result in results.items():
+                        if isinstance(result, UnreadableFile):
+                            bad.setdefault(i, result)
+                        else:
+                            before = counts.get(i, LoadCounts(0, 0))
+                            counts[i] = LoadCounts(
+                                before.loaded + result.loaded, before.rejected + result.rejected
+                            )
+                for i, total in counts.items():
+                    if total.loaded == 0 and i not in bad:
+                        bad[i] = self._nothing_loaded(con, files[i]["path"], total)
+                for i in bad:  # its good sheets went in with their kinds: take them out
+                    for table in tables:
+                        con.execute(
+                            f"DELETE FROM raw.{table} WHERE source_path = ? AND loaded_at = ?",
+                            [files[i]["path"], self.loaded_at],
                         )
-            for i, total in counts.items():
-                if total.loaded == 0 and i not in bad:
-                    bad[i] = self._nothing_loaded(con, files[i]["path"], total)
-            for i in bad:  # its good sheets went in with their kinds: take them out
-                for table in tables:
                     con.execute(
-                        f"DELETE FROM raw.{table} WHERE source_path = ? AND loaded_at = ?",
+                        "DELETE FROM ops.rejected_rows WHERE path = ? AND rejected_at = ?",
                         [files[i]["path"], self.loaded_at],
                     )
-                con.execute(
-                    "DELETE FROM ops.rejected_rows WHERE path = ? AND rejected_at = ?",
-                    [files[i]["path"], self.loaded_at],
+                loaded = {i: c for i, c in counts.items() if i not in bad}
+                self._record_many(
+                    con,
+                    [
+                        self._loaded_row(
+                            batch[i - 1],
+                            files[i],
+                            ",".join(k.name for _, k, _, _ in sheets_of[i]),
+                            _language(sheets_of[i]),
+                            c,
+                            _dropped(sheets_of[i]),
+                        )
+                        for i, c in loaded.items()
+                    ],
                 )
-            loaded = {i: c for i, c in counts.items() if i not in bad}
-            self._record_many(
-                con,
-                [
-                    self._loaded_row(
-                        batch[i - 1],
-                        files[i],
-                        ",".join(k.name for _, k, _, _ in sheets_of[i]),
-                        _language(sheets_of[i]),
-                        c,
-                        _dropped(sheets_of[i]),
-                    )
-                    for i, c in loaded.items()
-                ],
-            )
-            con.execute("COMMIT")
-        except (UnreadableFile, duckdb.InvalidInputException, duckdb.ConversionException):
-            con.execute("ROLLBACK")
+        except BATCH_UNREADABLE:
             return None
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         outcomes = []
         for i, planned in enumerate(batch, start=1):
             rel, client = files[i]["path"], files[i]["client"]
@@ -701,8 +712,7 @@ class LandingLoader:
                 "loaded_at": self.loaded_at,
                 "snapshot_date": modified_at.astimezone(ZoneInfo(tz)).date(),
             }
-            con.execute("BEGIN TRANSACTION")
-            try:
+            with transaction(con):
                 register_files(con, {1: lineage | {"timezone": tz}})
                 if path.suffix.lower() in XLSX_SUFFIXES:
                     kind, language, counts, dropped = self._load_workbook(con, path, lineage, tz)
@@ -723,10 +733,6 @@ class LandingLoader:
                     snapshot_date=lineage["snapshot_date"],
                     columns_dropped=", ".join(dropped) or None,
                 )
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
             return FileOutcome(
                 rel,
                 "loaded",
