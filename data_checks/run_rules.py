@@ -28,13 +28,13 @@ MARTS = (
 )
 
 # Raw post tables and how their newest restatement per post reads (see dbt's
-# latest_restatement macro: the largest lifetime total of the newest export day).
+# latest_restatement macro: the largest lifetime total of the newest export day). arg_max
+# over the ordering keys, not a window: a window sorts every raw snapshot (1.8 s vs 0.2 s
+# for a third of L's posts).
 _LATEST_POSTS = """
-    SELECT client, post_id, impressions FROM (
-        SELECT client, post_id, impressions, row_number() OVER (
-            PARTITION BY client, post_id ORDER BY snapshot_date DESC,
-            impressions DESC NULLS LAST, loaded_at DESC, source_row_number DESC) AS n
-        FROM raw.{table}) WHERE n = 1"""
+    SELECT client, post_id, arg_max(impressions, (snapshot_date,
+        coalesce(impressions, -9223372036854775808), loaded_at, source_row_number)) AS impressions
+    FROM raw.{table} GROUP BY client, post_id"""
 
 
 @dataclass(frozen=True)
@@ -135,15 +135,15 @@ def reconciliation(con: duckdb.DuckDBPyConnection) -> list[RuleResult]:
     """).fetchall()
     n_posts = con.execute("SELECT count(*) FROM marts.fct_post_performance").fetchone()[0]
     ads = con.execute("""
-        WITH loaded AS (
+        WITH newest AS (
             SELECT client, reporting_start, reporting_end,
                 coalesce(ad_id, 'name:' || coalesce(campaign_name, '') || '|'
                          || coalesce(adset_name, '') || '|' || coalesce(ad_name, '')) AS ad_key,
-                amount_spent, impressions
+                arg_max({'spent': amount_spent, 'impressions': impressions},
+                        (snapshot_date, loaded_at, source_row_number)) AS v
             FROM raw.meta_ads
-            QUALIFY row_number() OVER (PARTITION BY client, ad_key, reporting_start,
-                reporting_end ORDER BY snapshot_date DESC, loaded_at DESC,
-                source_row_number DESC) = 1)
+            GROUP BY client, ad_key, reporting_start, reporting_end),
+        loaded AS (SELECT * EXCLUDE (v), v.spent AS amount_spent, v.impressions FROM newest)
         SELECT l.client || '/' || l.ad_key || '/' || l.reporting_start
         FROM loaded l FULL JOIN marts.fct_campaign_daily m
             ON m.client = l.client AND m.ad_key = l.ad_key AND m.date = l.reporting_start

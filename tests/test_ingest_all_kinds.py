@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -378,3 +379,71 @@ def test_workbooks_load_in_a_batch_and_one_bad_sheet_quarantines_only_its_workbo
         "SELECT count(*) FROM ops.rejected_rows WHERE path LIKE '%b-bad%'"
     ).fetchone() == (0,)
     assert con.execute("SELECT sum(clicks) FROM raw.linkedin_posts").fetchone() == (66,)
+
+
+def test_page_series_of_many_folders_load_together_each_dated_by_its_own_folder(
+    data_dir: Path,
+) -> None:
+    """Page series load in batches; a yearless series takes its year from the ISO-dated
+    series of its own folder (loaded first, whatever the batch order), across a new year;
+    with none there, from its file's date; a series none of whose rows parse is
+    quarantined alone."""
+    landing = data_dir / "landing"
+
+    def iso_series(path: Path, title: str, days: list[str]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rows = "".join(f'"{d}T00:00:00","{i}"\r\n' for i, d in enumerate(days, start=1))
+        path.write_bytes(f'sep=,\r\n"{title}"\r\n"Date","Primary"\r\n{rows}'.encode("utf-16"))
+
+    def yearless(path: Path, days: list[str], viewers: str = "5") -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rows = "".join(f"{d},{viewers},{viewers},{viewers}\n" for d in days)
+        path.write_text("Date,Total Viewers,New Viewers,Returning Viewers\n" + rows, "utf-8-sig")
+
+    # z- sorts after the yearless file: its ISO series must still be loaded first
+    iso_series(landing / "pharmacie-a" / "2026-01" / "z-Follows.csv", "Facebook follows",
+               ["2025-12-30", "2025-12-31", "2026-01-01", "2026-01-02"])  # fmt: skip
+    yearless(landing / "pharmacie-a" / "2026-01" / "Viewers.csv",
+             ["December 30", "December 31", "January 1", "January 2"])  # fmt: skip
+    iso_series(landing / "pharmacie-b" / "2025-10" / "Follows.csv", "Facebook follows",
+               ["2025-10-01", "2025-10-02"])  # fmt: skip
+    yearless(landing / "pharmacie-b" / "2025-10" / "Viewers.csv", ["1 octobre", "2 octobre"])
+    alone = landing / "pharmacie-c" / "Viewers.csv"  # no dated series in its folder
+    yearless(alone, ["March 3", "March 4"])
+    os.utime(alone, (datetime(2024, 3, 10, 12).timestamp(),) * 2)
+    yearless(landing / "pharmacie-c" / "broken" / "Viewers.csv", ["March 3"], viewers="many")
+
+    summary, con = load(data_dir)
+    statuses = {f.path: f.status for f in summary.files}
+    assert statuses == {
+        "pharmacie-a/2026-01/z-Follows.csv": "loaded",
+        "pharmacie-a/2026-01/Viewers.csv": "loaded",
+        "pharmacie-b/2025-10/Follows.csv": "loaded",
+        "pharmacie-b/2025-10/Viewers.csv": "loaded",
+        "pharmacie-c/Viewers.csv": "loaded",
+        "pharmacie-c/broken/Viewers.csv": "quarantined",
+    }
+    broken = next(f for f in summary.files if f.status == "quarantined")
+    assert "none of its 3 rows could be read" in broken.reason
+    dates = con.execute(
+        "SELECT source_path, list(date ORDER BY source_row_number), bool_and(year_inferred) "
+        "FROM raw.meta_page_daily WHERE series IN ('total', 'primary') GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    assert dates == [
+        ("pharmacie-a/2026-01/Viewers.csv",
+         [date(2025, 12, 30), date(2025, 12, 31), date(2026, 1, 1), date(2026, 1, 2)], True),
+        ("pharmacie-a/2026-01/z-Follows.csv",
+         [date(2025, 12, 30), date(2025, 12, 31), date(2026, 1, 1), date(2026, 1, 2)], False),
+        ("pharmacie-b/2025-10/Follows.csv", [date(2025, 10, 1), date(2025, 10, 2)], False),
+        ("pharmacie-b/2025-10/Viewers.csv", [date(2025, 10, 1), date(2025, 10, 2)], True),
+        ("pharmacie-c/Viewers.csv", [date(2024, 3, 3), date(2024, 3, 4)], True),
+    ]  # fmt: skip
+    # each file numbers its own rows; the quarantined file left nothing behind
+    assert con.execute(
+        "SELECT DISTINCT source_path, source_row_number FROM raw.meta_page_daily "
+        "WHERE source_path LIKE 'pharmacie-b/%' ORDER BY ALL"
+    ).fetchall() == [(f"pharmacie-b/2025-10/{n}.csv", r) for n in ("Follows", "Viewers")
+                     for r in (1, 2)]  # fmt: skip
+    assert con.execute(
+        "SELECT count(*) FROM ops.rejected_rows WHERE path LIKE '%broken%'"
+    ).fetchone() == (0,)

@@ -10,8 +10,9 @@ Great Expectations validation and one transaction for up to BATCH_FILES files, w
 what brings loading close to DuckDB's own read_csv. A file that fails its batch's checks
 is quarantined alone; when the batch itself cannot be read (a truncated file breaks the
 shared read), its files are loaded one by one, each in its own transaction, so each
-gets its own precise verdict. Workbooks, page series, Windows-1252 files and anything
-already suspect take that one-by-one path directly.
+gets its own precise verdict. Workbooks load in batches of their own; page series too,
+ISO-dated ones first (they date the yearless ones of their folder). Windows-1252 files and
+anything already suspect take the one-by-one path directly.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import zipfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -106,6 +107,16 @@ class Planned:
     kind: TabularKind
     mapping: dict[str, str]
     language: str
+
+
+@dataclass
+class PlannedSeries:
+    """A page-level series (CSV) ready to load in a batch: hashed, not seen before."""
+
+    path: Path
+    stat: os.stat_result
+    sha256: str
+    src: CsvSource
 
 
 @dataclass
@@ -291,28 +302,22 @@ class LandingLoader:
             new, moving = settled(new)
             for path in moving:
                 self._report(summary, self._still_being_written(path), total)
-            batches, books, singles = self._plan(con, new)
+            batches, series, books, singles = self._plan(con, new)
             for batch in books:
-                self.progress(
-                    f"[{len(summary.files) + 1}/{total}] loading {len(batch)} workbook(s): "
-                    f"{one_line(self._rel(batch[0].path))} … {one_line(self._rel(batch[-1].path))}"
-                )
+                self._progress_batch(summary, total, batch, "workbook")
                 outcomes = self._load_books(con, batch, clients)
                 if outcomes is None:
                     singles += [planned.path for planned in batch]
                     continue
                 self._report_batch(summary, outcomes, total)
             for batch in batches:
-                self.progress(
-                    f"[{len(summary.files) + 1}/{total}] loading {len(batch)} "
-                    f"{batch[0].kind.name} file(s): {one_line(self._rel(batch[0].path))} … "
-                    f"{one_line(self._rel(batch[-1].path))}"
-                )
+                self._progress_batch(summary, total, batch, batch[0].kind.name)
                 outcomes = self._load_batch(con, batch, clients)
                 if outcomes is None:  # unreadable together: one by one, for precise reasons
                     singles += [planned.path for planned in batch]
                     continue
                 self._report_batch(summary, outcomes, total)
+            singles += self._load_all_series(con, series, clients, summary, total)
             deferred: list[Path] = []
             for path in sorted(singles):
                 try:
@@ -325,8 +330,8 @@ class LandingLoader:
         return summary
 
     def _plan(self, con, files: list[Path]):
-        """(batches of same-kind, same-layout CSVs; batches of workbooks; files for the
-        one-by-one path)."""
+        """(batches of same-kind, same-layout CSVs; batches of same-layout page series;
+        batches of workbooks; files for the one-by-one path)."""
         loaded = {
             sha
             for (sha,) in con.execute(
@@ -334,28 +339,23 @@ class LandingLoader:
             ).fetchall()
         }
         groups: dict[tuple, list[Planned]] = {}
+        series: list[PlannedSeries] = []
         books: list[PlannedBook] = []
         singles: list[Path] = []
         for path in files:
             planned = self._plannable(path, loaded)
-            if isinstance(planned, PlannedBook):
-                loaded.add(planned.sha256)
-                books.append(planned)
-                continue
             if planned is None:
                 singles.append(path)
                 continue
             loaded.add(planned.sha256)  # a second copy in this run: recorded as a duplicate
-            groups.setdefault((planned.kind.name, layout(planned.src)), []).append(planned)
-        batches = [
-            group[i : i + BATCH_FILES]
-            for group in groups.values()
-            for i in range(0, len(group), BATCH_FILES)
-        ]
-        book_batches = [
-            books[i : i + BATCH_WORKBOOKS] for i in range(0, len(books), BATCH_WORKBOOKS)
-        ]
-        return batches, book_batches, singles
+            if isinstance(planned, PlannedBook):
+                books.append(planned)
+            elif isinstance(planned, PlannedSeries):
+                series.append(planned)
+            else:
+                groups.setdefault((planned.kind.name, layout(planned.src)), []).append(planned)
+        batches = [b for group in groups.values() for b in _chunks(group, BATCH_FILES)]
+        return batches, _by_layout(series), _chunks(books, BATCH_WORKBOOKS), singles
 
     def _plannable(self, path: Path, loaded: set[str]) -> Planned | PlannedBook | None:
         parts = Path(self._rel(path)).parts
@@ -381,7 +381,7 @@ class LandingLoader:
             src.path.unlink(missing_ok=True)
             return None
         if meta_page_series.matches(src):
-            return None
+            return PlannedSeries(path, st, sha, src)
         kind, mapping, language = detect(CSV_KINDS, src.headers)
         if kind is None:
             return None
@@ -442,6 +442,95 @@ class LandingLoader:
                 outcomes.append(self._not_loaded(con, planned, files[i - 1], result))
         return outcomes
 
+    def _load_all_series(self, con, batches, clients, summary, total: int) -> list[Path]:
+        """Page series in batches, in two passes: ISO-dated files first, then the files
+        whose dates lack a year, each dated by the newest ISO-dated day of its folder (all
+        of that folder's new ISO-dated series loaded by then). Returns the files left for
+        the one-by-one path (no dated series in their folder yet, or unreadable batches)."""
+        left: list[Path] = []
+        yearless: list[PlannedSeries] = []
+        for batch in batches:
+            self._progress_batch(summary, total, batch, meta_page_series.NAME)
+            loaded = self._load_series_batch(con, batch, clients)
+            if loaded is None:
+                left += [planned.path for planned in batch]
+                continue
+            outcomes, aside = loaded
+            yearless += aside
+            self._report_batch(summary, outcomes, total)
+        ends: dict[Path, date] = {}
+        for planned in yearless:
+            rel = self._rel(planned.path)
+            end = meta_page_series.reference_end(con, rel.split("/", 1)[0], rel.rsplit("/", 1)[0])
+            if end is None:
+                left.append(planned.path)
+            else:
+                ends[planned.path] = end
+        for batch in _by_layout([p for p in yearless if p.path in ends]):
+            self._progress_batch(summary, total, batch, meta_page_series.NAME + " (yearless)")
+            loaded = self._load_series_batch(con, batch, clients, [ends[p.path] for p in batch])
+            if loaded is None:
+                left += [planned.path for planned in batch]
+                continue
+            self._report_batch(summary, loaded[0], total)
+        return left
+
+    def _load_series_batch(self, con, batch: list[PlannedSeries], clients, ends=None):
+        """Load a batch of page series in one transaction: (outcomes, files set aside), or
+        None when the batch cannot be read as a whole. Without `ends` (the day dating each
+        file's last yearless row), files with yearless dates are set aside unloaded."""
+        files = [self._lineage(planned, clients) for planned in batch]
+        results: dict = {}
+        try:
+            with transaction(con):
+                stage_csv(con, [planned.src for planned in batch])
+                register_files(con, dict(enumerate(files, start=1)))
+                moving = {i for i, p in enumerate(batch, start=1) if _changed(p.path, p.stat)}
+                aside = set() if ends else meta_page_series.yearless_files(con) - moving
+                if moving | aside:
+                    ids = ", ".join(map(str, moving | aside))
+                    con.execute(f"DELETE FROM sw_file WHERE sw_file_id IN ({ids})")
+                    con.execute(f"DELETE FROM sw_files WHERE sw_file_id IN ({ids})")
+                dated = {
+                    i: (planned.src, ends[i - 1] if ends else files[i - 1]["snapshot_date"])
+                    for i, planned in enumerate(batch, start=1)
+                    if i not in moving | aside
+                }
+                if dated:
+                    results = meta_page_series.load_staged(con, dated)
+                self._record_many(
+                    con,
+                    [
+                        self._loaded_row(
+                            batch[i - 1], files[i - 1], meta_page_series.NAME, None, counts, []
+                        )
+                        for i, counts in results.items()
+                        if isinstance(counts, LoadCounts)
+                    ],
+                )
+        except BATCH_UNREADABLE:
+            return None
+        outcomes = []
+        for i, planned in enumerate(batch, start=1):
+            result = results.get(i)
+            if i in aside:
+                continue
+            if isinstance(result, LoadCounts):
+                outcomes.append(
+                    FileOutcome(
+                        files[i - 1]["path"],
+                        "loaded",
+                        files[i - 1]["client"],
+                        meta_page_series.NAME,
+                        None,
+                        result.loaded,
+                        result.rejected,
+                    )
+                )
+            else:
+                outcomes.append(self._not_loaded(con, planned, files[i - 1], result))
+        return outcomes, [batch[i - 1] for i in sorted(aside)]
+
     def _not_loaded(self, con, planned, file: dict, problem: UnreadableFile | None):
         """A file of a batch left out: still being written (no problem, or it moved), or
         quarantined with its problem."""
@@ -454,7 +543,7 @@ class LandingLoader:
 
     def _lineage(self, planned: Planned | PlannedBook, clients) -> dict:
         client = Path(self._rel(planned.path)).parts[0]
-        modified_at = datetime.fromtimestamp(planned.stat.st_mtime, UTC)
+        modified_at = _modified_at(planned.stat)
         tz = clients[client].timezone
         return {
             "client": client,
@@ -607,6 +696,12 @@ class LandingLoader:
             "modified_at": file["modified_at"],
         }
 
+    def _progress_batch(self, summary: IngestSummary, total: int, batch: list, what: str):
+        self.progress(
+            f"[{len(summary.files) + 1}/{total}] loading {len(batch)} {what} file(s): "
+            f"{one_line(self._rel(batch[0].path))} … {one_line(self._rel(batch[-1].path))}"
+        )
+
     def _report_batch(self, summary: IngestSummary, outcomes: list[FileOutcome], total: int):
         """One line per batch; a line of its own for each file that was not loaded."""
         summary.files += outcomes
@@ -640,14 +735,14 @@ class LandingLoader:
             rel, "deferred", reason="still being written; it will be loaded by the next run"
         )
 
-    def _fingerprint(self, path: Path) -> tuple[str, int, float]:
+    def _fingerprint(self, path: Path) -> tuple[str, int, int]:
         st = path.stat()
-        return (self._rel(path), st.st_size, round(st.st_mtime, 3))
+        return (self._rel(path), st.st_size, (_modified_at(st) - EPOCH) // MICROSECOND)
 
-    def _already_seen(self, con: duckdb.DuckDBPyConnection) -> set[tuple[str, int, float]]:
+    def _already_seen(self, con: duckdb.DuckDBPyConnection) -> set[tuple[str, int, int]]:
         """Files recorded before with the same path, size and mtime are not re-read or re-hashed."""
         rows = con.execute(
-            "SELECT path, size_bytes, round(epoch(modified_at), 3) FROM ops.file_loads "
+            "SELECT path, size_bytes, epoch_us(modified_at) FROM ops.file_loads "
             "WHERE status IN ('loaded', 'duplicate')"
         ).fetchall()
         return {(p, s, m) for p, s, m in rows}
@@ -658,7 +753,7 @@ class LandingLoader:
     def _load_one(self, con, path: Path, clients, final: bool = False) -> FileOutcome:
         rel = self._rel(path)
         st = path.stat()
-        modified_at = datetime.fromtimestamp(st.st_mtime, UTC)
+        modified_at = _modified_at(st)
         parts = Path(rel).parts
         client = parts[0] if len(parts) > 1 else None
         too_big = st.st_size > max_file_bytes()
@@ -782,13 +877,15 @@ class LandingLoader:
 
     def _load_page_series(self, con, src, lineage: dict, final: bool):
         end = lineage["snapshot_date"]
-        if meta_page_series.has_yearless_dates(con):
+        if meta_page_series.yearless_files(con):
             folder = lineage["path"].rsplit("/", 1)[0]
             reference = meta_page_series.reference_end(con, lineage["client"], folder)
             if reference is None and not final:
                 raise NeedsDateRange(lineage["path"])
             end = reference or end
-        counts = meta_page_series.load(con, src, lineage, end)
+        counts = meta_page_series.load_staged(con, {1: (src, end)})[1]
+        if isinstance(counts, UnreadableFile):
+            raise counts
         return meta_page_series.NAME, None, counts
 
     def _check_workbook(self, path: Path) -> None:
@@ -863,3 +960,26 @@ def _dropped(sheets: list[tuple]) -> list[str]:
         allowed = set(mapping.values())
         dropped += [h for h in sheet.headers if h not in allowed and h not in dropped]
     return dropped
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+def _modified_at(st: os.stat_result) -> datetime:
+    """As recorded in ops.file_loads, and compared exactly (microseconds, as integers):
+    fingerprints rounded from floats missed now and then, and a file already loaded was
+    read again and recorded as a duplicate of itself."""
+    return datetime.fromtimestamp(st.st_mtime, UTC)
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _by_layout(series: list[PlannedSeries]) -> list[list[PlannedSeries]]:
+    """Batches of page series that one read_csv can read together."""
+    groups: dict[tuple, list[PlannedSeries]] = {}
+    for planned in series:
+        groups.setdefault(layout(planned.src), []).append(planned)
+    return [batch for group in groups.values() for batch in _chunks(group, BATCH_FILES)]

@@ -16,8 +16,15 @@ from datetime import date
 import duckdb
 
 from pipelines.ingest.csv_source import CsvSource
+from pipelines.ingest.errors import UnreadableFile
 from pipelines.ingest.headers import normalize
-from pipelines.ingest.tabular import LINEAGE_COLUMNS, PARSER_MACROS, LoadCounts, quote_ident
+from pipelines.ingest.tabular import (
+    LINEAGE_COLUMNS,
+    PARSER_MACROS,
+    LoadCounts,
+    nothing_loaded,
+    quote_ident,
+)
 
 NAME = "meta_page_series"
 TABLE = "meta_page_daily"
@@ -105,19 +112,20 @@ def platform_and_metric(src: CsvSource) -> tuple[str, str]:
     return "facebook", _series_and_metric(src.headers[1])[1]
 
 
-def has_yearless_dates(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the staged file's dates lack a year (call after stage_csv)."""
+def yearless_files(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """sw_file_ids of the staged files (sw_file) some of whose dates lack a year."""
     date_col = quote_ident(_staged_columns(con)[0])
-    return bool(
-        con.execute(
-            f"SELECT count(*) FILTER (WHERE TRY_CAST({date_col} AS TIMESTAMP) IS NULL "
-            f"AND {date_col} IS NOT NULL) > 0 FROM sw_file"
-        ).fetchone()[0]
-    )
+    return {
+        file_id
+        for (file_id,) in con.execute(
+            f"SELECT DISTINCT sw_file_id FROM sw_file WHERE TRY_CAST({date_col} AS TIMESTAMP) "
+            f"IS NULL AND {date_col} IS NOT NULL"
+        ).fetchall()
+    }
 
 
 def _staged_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The staged file's own columns: its date column, then one per series."""
+    """The staged files' own columns: their date column, then one per series."""
     names = [d[0] for d in con.execute("SELECT * FROM sw_file LIMIT 0").description]
     return [n for n in names if n not in ("sw_row", "sw_file_id")]
 
@@ -132,24 +140,37 @@ def reference_end(con: duckdb.DuckDBPyConnection, client: str, folder: str) -> d
     return row[0] if row else None
 
 
-def load(
-    con: duckdb.DuckDBPyConnection, src: CsvSource, lineage: dict[str, object], end: date
-) -> LoadCounts:
-    """Unpivot sw_file into raw.meta_page_daily; rows whose date or value do not parse go
-    to ops.rejected_rows. `end` dates the last yearless row."""
+def load_staged(
+    con: duckdb.DuckDBPyConnection, series: dict[int, tuple[CsvSource, date]]
+) -> dict[int, LoadCounts | UnreadableFile]:
+    """Unpivot the staged files (sw_file, one layout; lineage in sw_files) into
+    raw.meta_page_daily; rows whose date or value do not parse go to ops.rejected_rows.
+    `series`: per sw_file_id, the file's source (its title names the metric) and the day
+    that dates its last yearless row. A file none of whose rows parse is left out whole
+    and comes back as an UnreadableFile, the others as their counts."""
     con.execute(PARSER_MACROS)
     cols = _staged_columns(con)
     date_col, series_cols = cols[0], cols[1:]
-    platform, metric = platform_and_metric(src)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE sw_series (sw_file_id INTEGER PRIMARY KEY, "
+        "platform VARCHAR, metric VARCHAR, end_date DATE)"
+    )
+    con.executemany(
+        "INSERT INTO sw_series VALUES (?, ?, ?, ?)",
+        [[i, *platform_and_metric(src), end] for i, (src, end) in series.items()],
+    )
     series_sql = " ".join(
         f"WHEN {_lit(c)} THEN {_lit(_series_and_metric(c)[0])}" for c in series_cols
     )
     months = " ".join(f"WHEN {_lit(fr)} THEN {_lit(en)}" for fr, en in FRENCH_MONTHS.items())
+    # Windows run per file and series: each file's yearless dates count their own wraps.
+    by_series = "PARTITION BY sw_file_id, series_col ORDER BY sw_row"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE sw_long AS
         WITH long AS (
-            SELECT sw_row, {quote_ident(date_col)} AS date_text, series_col, value_text
+            SELECT sw_file_id, sw_row, {quote_ident(date_col)} AS date_text, series_col,
+                value_text
             FROM sw_file UNPIVOT INCLUDE NULLS (value_text FOR series_col IN
                 ({", ".join(quote_ident(c) for c in series_cols)}))
         ),
@@ -169,26 +190,25 @@ def load(
         ),
         wraps AS (
             SELECT *,
-                CASE WHEN month(month_day) < lag(month(month_day)) OVER (
-                    PARTITION BY series_col ORDER BY sw_row) THEN 1 ELSE 0 END AS wrap,
-                last_value(month_day IGNORE NULLS) OVER (
-                    PARTITION BY series_col ORDER BY sw_row
+                CASE WHEN month(month_day) < lag(month(month_day)) OVER ({by_series})
+                     THEN 1 ELSE 0 END AS wrap,
+                last_value(month_day IGNORE NULLS) OVER ({by_series}
                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS last_md
             FROM parsed
         ),
         dated AS (
             SELECT *,
-                coalesce(sum(wrap) OVER (PARTITION BY series_col ORDER BY sw_row
+                coalesce(sum(wrap) OVER ({by_series}
                     ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0) AS wraps_after
-            FROM wraps
+            FROM wraps JOIN sw_series USING (sw_file_id)
         )
-        SELECT sw_row, date_text, value_text,
+        SELECT sw_file_id, sw_row, date_text, value_text,
             CASE series_col {series_sql} END AS series,
             value,
             iso_date IS NULL AND month_day IS NOT NULL AS year_inferred,
             coalesce(iso_date, make_date(
-                CAST(year($end) - wraps_after
-                    - CASE WHEN strftime(last_md, '%m%d') > strftime($end, '%m%d') THEN 1
+                CAST(year(end_date) - wraps_after
+                    - CASE WHEN strftime(last_md, '%m%d') > strftime(end_date, '%m%d') THEN 1
                            ELSE 0 END AS BIGINT),
                 month(month_day), day(month_day))) AS date,
             concat_ws('; ',
@@ -199,28 +219,38 @@ def load(
                 CASE WHEN value < 0 THEN series_col || ' is negative' END) AS problem,
             series_col
         FROM dated
-    """,
-        {"end": end},
+    """
     )
+    counts = con.execute(
+        "SELECT sw_file_id, count(sw_row) FILTER (WHERE problem = ''), "
+        "count(sw_row) FILTER (WHERE problem <> ''), mode(problem) FILTER (WHERE problem <> '') "
+        "FROM sw_series LEFT JOIN sw_long USING (sw_file_id) GROUP BY sw_file_id"
+    ).fetchall()
+    empty = {file_id: nothing_loaded(rejected, top) for file_id, loaded, rejected, top in counts
+             if loaded == 0}  # fmt: skip
+    if empty:
+        con.execute(f"DELETE FROM sw_long WHERE sw_file_id IN ({', '.join(map(str, empty))})")
     con.execute(
-        f"INSERT INTO raw.{TABLE} SELECT $client, $path, $sha256, sw_row, $loaded_at, "
-        "$snapshot_date, $platform, $metric, series, date, value, date_text, year_inferred "
-        "FROM sw_long WHERE problem = '' ORDER BY sw_row, series",
-        lineage | {"platform": platform, "metric": metric},
+        f"INSERT INTO raw.{TABLE} SELECT f.sw_client, f.sw_path, f.sw_sha256, sw_row, "
+        "f.sw_loaded_at, f.sw_snapshot_date, s.platform, s.metric, series, date, value, "
+        "date_text, year_inferred FROM sw_long JOIN sw_files f USING (sw_file_id) "
+        "JOIN sw_series s USING (sw_file_id) WHERE problem = '' "
+        "ORDER BY sw_file_id, sw_row, series"
     )
     con.execute(
         "INSERT INTO ops.rejected_rows (path, row_number, reason, raw_record, client, kind, "
-        "rejected_at) SELECT $path, sw_row, problem, to_json({'Date': date_text, "
-        "'series': series_col, 'value': value_text})::VARCHAR, $client, $kind, $loaded_at "
-        "FROM sw_long WHERE problem <> '' ORDER BY sw_row",
-        {k: lineage[k] for k in ("path", "client", "loaded_at")} | {"kind": NAME},
+        "rejected_at) SELECT f.sw_path, sw_row, problem, to_json({'Date': date_text, "
+        "'series': series_col, 'value': value_text})::VARCHAR, f.sw_client, ?, f.sw_loaded_at "
+        "FROM sw_long JOIN sw_files f USING (sw_file_id) WHERE problem <> '' "
+        "ORDER BY sw_file_id, sw_row",
+        [NAME],
     )
-    loaded, rejected = con.execute(
-        "SELECT count(*) FILTER (WHERE problem = ''), count(*) FILTER (WHERE problem <> '') "
-        "FROM sw_long"
-    ).fetchone()
     con.execute("DROP TABLE sw_long")
-    return LoadCounts(loaded, rejected)
+    con.execute("DROP TABLE sw_series")
+    return {
+        file_id: empty.get(file_id) or LoadCounts(loaded, rejected)
+        for file_id, loaded, rejected, _ in counts
+    }
 
 
 def _lit(value: str) -> str:
