@@ -7,6 +7,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from data_checks import run_rules
 from data_checks.runner import run_suite
 from data_checks.suites import FCT_ACCOUNT_DAILY, FCT_CAMPAIGN_DAILY, FCT_POST_PERFORMANCE
 
@@ -132,3 +133,55 @@ def test_reach_tolerance_allows_a_few_posts_only() -> None:
 def test_account_rules() -> None:
     con = warehouse([GOOD_POST], [GOOD_AD], [GOOD_DAY] * 4 + [GOOD_DAY | {"new_followers": -2}])
     assert failing(run_suite(con, FCT_ACCOUNT_DAILY)) == {"new_followers_not_negative"}
+
+
+def test_reconciliation_follows_the_newest_restatement_even_when_it_reports_nothing() -> None:
+    """The loaded side of reconciliation is each post's newest snapshot (the largest
+    restatement of its newest export day), also when that one leaves impressions blank,
+    and each ad window's newest export: the marts, built that way, reconcile."""
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA raw; CREATE SCHEMA marts")
+    lineage = "client VARCHAR, snapshot_date DATE, loaded_at TIMESTAMP, source_row_number INT"
+    for table in ("facebook_posts", "instagram_posts", "linkedin_posts"):
+        con.execute(f"CREATE TABLE raw.{table} ({lineage}, post_id VARCHAR, impressions BIGINT)")
+    con.execute(
+        "INSERT INTO raw.facebook_posts VALUES "
+        "('c', '2026-03-01', '2026-03-01 08:00', 1, 'p1', 100), "
+        "('c', '2026-03-02', '2026-03-02 08:00', 1, 'p1', NULL), "  # newest: not reported
+        "('c', '2026-03-01', '2026-03-01 08:00', 2, 'p2', 50), "
+        "('c', '2026-03-02', '2026-03-02 08:00', 2, 'p2', 70), "
+        "('c', '2026-03-02', '2026-03-02 09:00', 2, 'p2', 60)"  # same day: the larger wins
+    )
+    con.execute(
+        f"CREATE TABLE raw.meta_ads ({lineage}, ad_id VARCHAR, campaign_name VARCHAR, "
+        "adset_name VARCHAR, ad_name VARCHAR, reporting_start DATE, reporting_end DATE, "
+        "amount_spent DOUBLE, impressions BIGINT)"
+    )
+    con.execute(
+        "INSERT INTO raw.meta_ads VALUES "
+        "('c', '2026-03-01', '2026-03-01 08:00', 1, 'a1', 'k', 's', 'n', '2026-02-28', "
+        "'2026-02-28', 5.0, 500), "
+        "('c', '2026-03-02', '2026-03-02 08:00', 1, 'a1', 'k', 's', 'n', '2026-02-28', "
+        "'2026-02-28', 6.0, NULL)"
+    )
+    con.execute(f"CREATE TABLE raw.conversions ({lineage}, conversion_key VARCHAR)")
+    con.execute(
+        "CREATE TABLE marts.fct_post_performance AS SELECT * FROM (VALUES "
+        "('c/facebook/p1', NULL::BIGINT), ('c/facebook/p2', 70)) t(post_key, impressions)"
+    )
+    con.execute(
+        "CREATE TABLE marts.fct_campaign_daily AS SELECT 'c' AS client, 'a1' AS ad_key, "
+        "DATE '2026-02-28' AS date, DATE '2026-02-28' AS date_end, 6.0 AS spend, "
+        "NULL::BIGINT AS impressions"
+    )
+    con.execute("CREATE TABLE marts.fct_conversions (conversion_id VARCHAR)")
+    results = {r.name: r for r in run_rules.reconciliation(con)}
+    assert {n: (r.passed, r.sample_keys) for n, r in results.items()} == {
+        "reconciles_with_loaded_posts": (True, []),
+        "reconciles_with_loaded_ads": (True, []),
+        "reconciles_with_loaded_conversions": (True, []),
+    }
+    # and a drifted mart is named
+    con.execute("UPDATE marts.fct_post_performance SET impressions = 60 WHERE post_key LIKE '%p2'")
+    posts = run_rules.reconciliation(con)[0]
+    assert (posts.passed, posts.sample_keys) == (False, ["c/facebook/p2"])

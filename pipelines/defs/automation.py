@@ -35,12 +35,11 @@ def landing_fingerprint(now: float | None = None) -> tuple[str | None, int, int]
     if not p.landing.exists():
         return None, 0, 0
     settled, settling = [], 0
-    for f in landed_files(p.landing):
-        st = f.stat()
+    for rel, st in landed_files(p.landing):
         if now - st.st_mtime < SETTLE_SECONDS:
             settling += 1
         else:
-            settled.append(f"{f.relative_to(p.landing)}|{st.st_size}|{st.st_mtime_ns}")
+            settled.append(f"{rel}|{st.st_size}|{st.st_mtime_ns}")
     if not settled:
         return None, 0, settling
     return hashlib.sha256("\n".join(sorted(settled)).encode()).hexdigest(), len(settled), settling

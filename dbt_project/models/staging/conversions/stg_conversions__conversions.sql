@@ -11,7 +11,8 @@ select
     utm_campaign,
     utm_content,
     source_path
-from {{ source('raw', 'conversions') }}
-qualify row_number() over (
-    partition by client, conversion_key order by loaded_at desc, source_row_number desc
-) = 1
+from (
+    {{ newest_rows(
+        source('raw', 'conversions'), 'client, conversion_key', 'loaded_at, source_row_number'
+    ) }}
+)

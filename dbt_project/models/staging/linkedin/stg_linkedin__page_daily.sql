@@ -1,18 +1,18 @@
 -- LinkedIn page-level metrics and new followers, one row per client and UTC day.
 with metrics as (
-    select *
-    from {{ source('raw', 'linkedin_page_daily') }}
-    qualify row_number() over (
-        partition by client, date order by snapshot_date desc, loaded_at desc
-    ) = 1
+    {{ newest_rows(
+        source('raw', 'linkedin_page_daily'),
+        'client, date',
+        'snapshot_date, loaded_at, source_row_number'
+    ) }}
 ),
 
 followers as (
-    select *
-    from {{ source('raw', 'linkedin_followers_daily') }}
-    qualify row_number() over (
-        partition by client, date order by snapshot_date desc, loaded_at desc
-    ) = 1
+    {{ newest_rows(
+        source('raw', 'linkedin_followers_daily'),
+        'client, date',
+        'snapshot_date, loaded_at, source_row_number'
+    ) }}
 )
 
 select

@@ -1,21 +1,26 @@
 -- Meta Ads Manager rows, one per ad (else ad set, else campaign) and reporting window.
 -- Re-exports of the same window restate it: the newest export wins. Ad names repeat
 -- across ad ids, so the key is the id when present, the names otherwise.
-with keyed as (
-    select
-        *,
-        coalesce(
-            ad_id,
-            'name:' || coalesce(campaign_name, '') || '|' || coalesce(adset_name, '') || '|'
-            || coalesce(ad_name, '')
-        ) as ad_key
-    from {{ source('raw', 'meta_ads') }}
+{% set ad_key %}
+    coalesce(
+        ad_id,
+        'name:' || coalesce(campaign_name, '') || '|' || coalesce(adset_name, '') || '|'
+        || coalesce(ad_name, '')
+    )
+{% endset %}
+
+with newest as (
+    {{ newest_rows(
+        source('raw', 'meta_ads'),
+        'client, ' ~ ad_key ~ ', reporting_start, reporting_end',
+        'snapshot_date, loaded_at, source_row_number'
+    ) }}
 )
 
 select
     client,
     'facebook' as platform,  -- Meta ads run on Facebook and Instagram; Ads Manager reports them together
-    ad_key,
+    {{ ad_key }} as ad_key,
     ad_id,
     ad_name,
     adset_name,
@@ -35,8 +40,4 @@ select
     coalesce(purchases, 0) + coalesce(leads, 0) as conversions,
     snapshot_date,
     loaded_at
-from keyed
-qualify row_number() over (
-    partition by client, ad_key, reporting_start, reporting_end
-    order by snapshot_date desc, loaded_at desc, source_row_number desc
-) = 1
+from newest

@@ -1,12 +1,11 @@
 -- Meta page-level series pivoted to one row per client, platform and day. When several
 -- exports cover the same day, the newest export wins.
 with latest as (
-    select *
-    from {{ source('raw', 'meta_page_daily') }}
-    qualify row_number() over (
-        partition by client, platform, metric, series, date
-        order by snapshot_date desc, loaded_at desc
-    ) = 1
+    {{ newest_rows(
+        source('raw', 'meta_page_daily'),
+        'client, platform, metric, series, date',
+        'snapshot_date, loaded_at, source_row_number'
+    ) }}
 )
 
 select
