@@ -100,7 +100,7 @@ def build_report(p: Paths, instance: dg.DagsterInstance, run_id: str) -> RunRepo
         )
     unlisted = materialized.get(CLIENTS_ASSET, {}).get("unlisted_clients", "none")
     if unlisted and unlisted != "none":
-        out.append(f"Clients not in {p.clients_csv.name} (loaded as sector 'other'): {unlisted}")
+        out.append(unlisted_clients_line(unlisted.split(", "), p.clients_csv.name))
 
     evaluations = [
         ev.event_specific_data for ev in events if ev.event_type_value == "ASSET_CHECK_EVALUATION"
@@ -215,3 +215,15 @@ def save_report(p: Paths, instance: dg.DagsterInstance, report: RunReport) -> Pa
         },
     )
     return path
+
+
+def unlisted_clients_line(names: list[str], register: str, shown: int = 10) -> str:
+    """The report's line on client folders missing from the register: the first few by
+    name (an agency that never wrote the register would get 200 names in one line)."""
+    listed = ", ".join(names[:shown])
+    if len(names) > shown:
+        listed += (
+            f" … and {len(names) - shown} more (marts.dim_client, where is_listed_in_register "
+            "is false)"
+        )
+    return f"{len(names)} client(s) not in {register} (loaded as sector 'other'): {listed}"

@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from data_checks import run_rules
+from pipelines.run_report import unlisted_clients_line
 from tests.conftest import ROOT, socialwh
 
 pytestmark = pytest.mark.slow
@@ -421,3 +422,14 @@ def test_drifted_model_fails_reconciliation_and_volume(data_dir: Path) -> None:
             ).fetchone()[0]
             == 1
         )
+
+
+def test_unlisted_clients_are_named_a_few_at_a_time_in_the_report() -> None:
+    few = unlisted_clients_line(["pharmacie-a", "clinique-b"], "clients.csv")
+    assert few == (
+        "2 client(s) not in clients.csv (loaded as sector 'other'): pharmacie-a, clinique-b"
+    )
+    many = unlisted_clients_line([f"client-{i}" for i in range(200)], "clients.csv")
+    assert many.startswith("200 client(s) not in clients.csv (loaded as sector 'other'): ")
+    assert "client-9 … and 190 more (marts.dim_client" in many
+    assert "client-10," not in many
