@@ -114,7 +114,10 @@ def bench_size(size: str, work: Path, memory_limit: str, reuse_load: dict | None
                 results[key] = reuse_load[key]
         for phase in ("load", "read_csv_floor"):
             results["phases"][phase] = {**reuse_load["phases"][phase], "reused": True}
-        results["load_reused_from"] = reuse_load.get("when", "an earlier run")
+        # a reuse of a reuse still names the run that measured the load
+        results["load_reused_from"] = reuse_load.get(
+            "load_reused_from", reuse_load.get("when", "an earlier run")
+        )
     else:
         shutil.rmtree(data, ignore_errors=True)
         data.mkdir(parents=True)
