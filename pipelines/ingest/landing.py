@@ -47,6 +47,7 @@ from pipelines.ingest.tabular import (
     load_parsed,
     nothing_loaded,
     register_files,
+    unstage,
 )
 from pipelines.ingest.warehouse_schema import ensure_schema
 from pipelines.privacy import conversion_salt, one_line, redact_value
@@ -401,11 +402,7 @@ class LandingLoader:
                 stage_csv(con, [planned.src for planned in batch], columns=allowed)
                 register_files(con, dict(enumerate(files, start=1)))
                 # what was read is whole only if the file did not move while it was read
-                moving = [i for i, p in enumerate(batch, start=1) if _changed(p.path, p.stat)]
-                if moving:
-                    ids = ", ".join(map(str, moving))
-                    con.execute(f"DELETE FROM sw_file WHERE sw_file_id IN ({ids})")
-                    con.execute(f"DELETE FROM sw_files WHERE sw_file_id IN ({ids})")
+                unstage(con, [i for i, p in enumerate(batch, start=1) if _changed(p.path, p.stat)])
                 results = load_parsed(con, kind, mapping, validate=self.validator.problems)
                 loaded = {i: r for i, r in results.items() if isinstance(r, LoadCounts)}
                 self._record_many(
@@ -456,10 +453,11 @@ class LandingLoader:
             outcomes, aside = loaded
             yearless += aside
             self._report_batch(summary, outcomes, total)
+        folders = {p.path: _client_and_folder(self._rel(p.path)) for p in yearless}
+        references = meta_page_series.reference_ends(con, set(folders.values()))
         ends: dict[Path, date] = {}
         for planned in yearless:
-            rel = self._rel(planned.path)
-            end = meta_page_series.reference_end(con, rel.split("/", 1)[0], rel.rsplit("/", 1)[0])
+            end = references.get(folders[planned.path])
             if end is None:
                 left.append(planned.path)
             else:
@@ -485,10 +483,7 @@ class LandingLoader:
                 register_files(con, dict(enumerate(files, start=1)))
                 moving = {i for i, p in enumerate(batch, start=1) if _changed(p.path, p.stat)}
                 aside = set() if ends else meta_page_series.yearless_files(con) - moving
-                if moving | aside:
-                    ids = ", ".join(map(str, moving | aside))
-                    con.execute(f"DELETE FROM sw_file WHERE sw_file_id IN ({ids})")
-                    con.execute(f"DELETE FROM sw_files WHERE sw_file_id IN ({ids})")
+                unstage(con, moving | aside)
                 dated = {
                     i: (planned.src, ends[i - 1] if ends else files[i - 1]["snapshot_date"])
                     for i, planned in enumerate(batch, start=1)
@@ -872,8 +867,8 @@ class LandingLoader:
     def _load_page_series(self, con, src, lineage: dict, final: bool):
         end = lineage["snapshot_date"]
         if meta_page_series.yearless_files(con):
-            folder = lineage["path"].rsplit("/", 1)[0]
-            reference = meta_page_series.reference_end(con, lineage["client"], folder)
+            folder = _client_and_folder(lineage["path"])
+            reference = meta_page_series.reference_ends(con, {folder}).get(folder)
             if reference is None and not final:
                 raise NeedsDateRange(lineage["path"])
             end = reference or end
@@ -965,6 +960,11 @@ def _modified_at(st: os.stat_result) -> datetime:
     fingerprints rounded from floats missed now and then, and a file already loaded was
     read again and recorded as a duplicate of itself."""
     return datetime.fromtimestamp(st.st_mtime, UTC)
+
+
+def _client_and_folder(rel: str) -> tuple[str, str]:
+    """A landed file's client and folder (relative to landing/): a page series' scope."""
+    return rel.split("/", 1)[0], rel.rsplit("/", 1)[0]
 
 
 def _chunks(items: list, size: int) -> list[list]:

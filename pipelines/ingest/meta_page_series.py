@@ -130,14 +130,23 @@ def _staged_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [n for n in names if n not in ("sw_row", "sw_file_id")]
 
 
-def reference_end(con: duckdb.DuckDBPyConnection, client: str, folder: str) -> date | None:
-    """Newest ISO-dated page series day already loaded from the same folder."""
-    row = con.execute(
-        f"SELECT max(date) FROM raw.{TABLE} WHERE client = ? AND NOT year_inferred "
-        "AND regexp_replace(source_path, '/[^/]*$', '') = ?",
-        [client, folder],
-    ).fetchone()
-    return row[0] if row else None
+def reference_ends(
+    con: duckdb.DuckDBPyConnection, folders: set[tuple[str, str]]
+) -> dict[tuple[str, str], date]:
+    """Per (client, folder), the newest ISO-dated page series day already loaded from that
+    folder (folders with none are absent). One query for all the night's yearless files."""
+    if not folders:
+        return {}
+    clients, paths = zip(*sorted(folders), strict=True)
+    rows = con.execute(
+        "WITH wanted AS (SELECT unnest(?) AS client, unnest(?) AS folder) "
+        "SELECT w.client, w.folder, max(r.date) "
+        f"FROM raw.{TABLE} r JOIN wanted w ON r.client = w.client "
+        "AND regexp_replace(r.source_path, '/[^/]*$', '') = w.folder "
+        "WHERE NOT r.year_inferred GROUP BY ALL",
+        [list(clients), list(paths)],
+    ).fetchall()
+    return {(client, folder): end for client, folder, end in rows}
 
 
 def load_staged(

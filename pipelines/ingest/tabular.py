@@ -227,6 +227,14 @@ def register_files(con: duckdb.DuckDBPyConnection, files: dict[int, dict[str, ob
     )
 
 
+def unstage(con: duckdb.DuckDBPyConnection, file_ids) -> None:
+    """Leave staged files out of the batch being loaded (their rows and their lineage)."""
+    if file_ids:
+        ids = ", ".join(str(int(i)) for i in file_ids)
+        con.execute(f"DELETE FROM sw_file WHERE sw_file_id IN ({ids})")
+        con.execute(f"DELETE FROM sw_files WHERE sw_file_id IN ({ids})")
+
+
 def load_parsed(
     con: duckdb.DuckDBPyConnection,
     kind: TabularKind,
