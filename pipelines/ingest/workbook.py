@@ -1,5 +1,6 @@
-"""Reading an .xlsx export's sheets (openpyxl through pandas; DuckDB's excel extension needs
-a download). Each sheet's rows are staged as text like a CSV's, numbered as in Excel."""
+"""Reading an .xlsx export's sheets (calamine through pandas; DuckDB's excel extension needs
+a download, and openpyxl took 5x as long: 13 s of a 200-client night went to it). Each
+sheet's rows are staged as text like a CSV's, numbered as in Excel."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from python_calamine import CalamineError
 
 from pipelines.ingest.errors import UnreadableFile
 
@@ -24,8 +26,8 @@ class Sheet:
 
 def read_sheets(path: Path) -> list[Sheet]:
     try:
-        book = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="openpyxl")
-    except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
+        book = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="calamine")
+    except (CalamineError, zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
         raise UnreadableFile(
             f"the spreadsheet cannot be opened ({exc.__class__.__name__}: {exc})",
             "Download the export again; if it opens in Excel, save it again as .xlsx.",
