@@ -1,6 +1,11 @@
 -- Meta Ads Manager rows, one per ad (else ad set, else campaign) and reporting window.
 -- Re-exports of the same window restate it: the newest export wins. Ad names repeat
 -- across ad ids, so the key is the id when present, the names otherwise.
+--
+-- A table, unlike the other staging models: fct_campaign_daily and, twice,
+-- int_conversions_attributed read it, and as a view each read deduplicated every raw ad
+-- row again (876,000 at L).
+{{ config(materialized='table') }}
 {% set ad_key %}
     coalesce(
         ad_id,
