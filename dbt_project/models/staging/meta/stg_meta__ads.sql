@@ -18,8 +18,7 @@ with newest as (
     {{ newest_rows(
         source('raw', 'meta_ads'),
         'client, ' ~ ad_key ~ ', reporting_start, reporting_end',
-        'snapshot_date, loaded_at, source_row_number',
-        key_columns=['client', 'reporting_start', 'reporting_end']
+        'snapshot_date, loaded_at, source_row_number'
     ) }}
 )
 
