@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 from python_calamine import CalamineError
 
@@ -34,8 +35,8 @@ def read_sheets(path: Path) -> list[Sheet]:
         ) from exc
     sheets = []
     for name, frame in book.items():
-        filled = frame.notna().sum(axis=1)
-        header_rows = [i for i in range(min(MAX_HEADER_ROW, len(frame))) if filled.iloc[i] >= 2]
+        filled = frame.head(MAX_HEADER_ROW).notna().sum(axis=1)
+        header_rows = [i for i in range(len(filled)) if filled.iloc[i] >= 2]
         if not header_rows:
             continue
         h = header_rows[0]
@@ -68,16 +69,19 @@ def stage_sheets(
     sw_file_id the id given with each sheet. Only `columns` (the kind's allow-list, by
     header) reach DuckDB."""
     frames = []
-    for file_id, sheet in sheets:
+    for _, sheet in sheets:
         rows = sheet.rows
         if columns is not None:
             rows = rows.iloc[:, [sheet.headers.index(c) for c in columns]]
             rows.columns = list(columns)
-        frame = rows.astype("string")
-        frame.insert(0, "sw_row", rows.index.to_numpy() + 1)  # pandas row 0 is Excel row 1
-        frame.insert(1, "sw_file_id", file_id)
-        frames.append(frame)
-    con.register("sw_sheet", pd.concat(frames, ignore_index=True))
+        frames.append(rows)
+    # one conversion to text for the whole batch: per sheet, it cost more than reading
+    # (200 small workbooks a night: 2.9 s of 13)
+    staged = pd.concat(frames, ignore_index=True).astype("string")
+    # pandas row 0 is Excel row 1
+    staged.insert(0, "sw_row", np.concatenate([f.index.to_numpy() + 1 for f in frames]))
+    staged.insert(1, "sw_file_id", np.repeat([i for i, _ in sheets], [len(f) for f in frames]))
+    con.register("sw_sheet", staged)
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE sw_file AS SELECT * FROM sw_sheet")
     finally:
