@@ -65,8 +65,18 @@ RECONCILED_SPEND = RunRule(
     "reconciles_with_loaded_ads",
     "marts.fct_campaign_daily",
     True,
-    "Spend and impressions in the marts must equal the loaded Ads reports (newest export of "
-    "each window).",
+    "Spend, impressions, clicks and results of each ad and window in the marts must add up "
+    "to every row of the newest loaded Ads export of that window (distinct ads sharing a "
+    "name and audience segments included; only older exports of the window are left "
+    "out): a difference means money went missing or was counted twice.",
+)
+RECONCILED_PAGE_SERIES = RunRule(
+    "reconciles_with_loaded_page_series",
+    "marts.fct_account_daily",
+    True,
+    "Each day's reach, impressions and new followers in fct_account_daily must equal the "
+    "newest loaded page series of that day (older exports of the same day are left out): "
+    "a difference means a series was dropped or filed under the wrong platform.",
 )
 RECONCILED_CONVERSIONS = RunRule(
     "reconciles_with_loaded_conversions",
@@ -136,20 +146,28 @@ def reconciliation(con: duckdb.DuckDBPyConnection) -> list[RuleResult]:
     """).fetchall()
     n_posts = con.execute("SELECT count(*) FROM marts.fct_post_performance").fetchone()[0]
     ads = con.execute("""
-        WITH newest AS (
-            SELECT client, reporting_start, reporting_end,
-                coalesce(ad_id, 'name:' || coalesce(campaign_name, '') || '|'
-                         || coalesce(adset_name, '') || '|' || coalesce(ad_name, '')) AS ad_key,
-                arg_max({'spent': amount_spent, 'impressions': impressions},
-                        (snapshot_date, loaded_at, source_row_number)) AS v
-            FROM raw.meta_ads
-            GROUP BY client, ad_key, reporting_start, reporting_end),
-        loaded AS (SELECT * EXCLUDE (v), v.spent AS amount_spent, v.impressions FROM newest)
-        SELECT l.client || '/' || l.ad_key || '/' || l.reporting_start
+        WITH keyed AS (
+            SELECT *, coalesce(ad_id, 'name:' || coalesce(campaign_name, '') || '|'
+                         || coalesce(adset_name, '') || '|' || coalesce(ad_name, '')) AS ad_key
+            FROM raw.meta_ads),
+        newest AS (
+            SELECT client, ad_key, reporting_start, reporting_end,
+                arg_max(source_path, (snapshot_date, loaded_at, source_path)) AS source_path
+            FROM keyed GROUP BY ALL),
+        loaded AS (
+            SELECT client, ad_key, reporting_start, reporting_end, source_path,
+                sum(amount_spent) AS spend, sum(impressions) AS impressions
+            FROM keyed SEMI JOIN newest
+                USING (client, ad_key, reporting_start, reporting_end, source_path)
+            GROUP BY ALL)
+        SELECT l.client || '/' || coalesce(l.ad_key, m.ad_key) || '/'
+            || coalesce(l.reporting_start, m.date) || ' (file landing/'
+            || coalesce(l.source_path, '?') || ': spend ' || coalesce(l.spend::VARCHAR, 'none')
+            || ', mart ' || coalesce(m.spend::VARCHAR, 'none') || ')'
         FROM loaded l FULL JOIN marts.fct_campaign_daily m
             ON m.client = l.client AND m.ad_key = l.ad_key AND m.date = l.reporting_start
             AND m.date_end = l.reporting_end
-        WHERE m.spend IS DISTINCT FROM l.amount_spent
+        WHERE round(m.spend, 6) IS DISTINCT FROM round(l.spend, 6)
            OR m.impressions IS DISTINCT FROM l.impressions
     """).fetchall()
     n_ads = con.execute("SELECT count(*) FROM marts.fct_campaign_daily").fetchone()[0]
@@ -163,8 +181,45 @@ def reconciliation(con: duckdb.DuckDBPyConnection) -> list[RuleResult]:
     return [
         _result(RECONCILED_POSTS, len(posts), n_posts, [str(k) for (k,) in posts]),
         _result(RECONCILED_SPEND, len(ads), n_ads, [str(k) for (k,) in ads]),
+        page_series(con),
         _result(RECONCILED_CONVERSIONS, len(conversions), n_conv, [str(k) for (k,) in conversions]),
     ]
+
+
+# The page series that fct_account_daily shows as a column, where Meta exported them.
+_ACCOUNT_COLUMNS = (
+    ("reach", "metric = 'reach' AND series IN ('primary', 'total')"),
+    ("impressions", "metric = 'views' AND series IN ('primary', 'total')"),
+    ("new_followers", "metric = 'follows' AND series IN ('primary', 'total')"),
+)
+
+
+def page_series(con: duckdb.DuckDBPyConnection) -> RuleResult:
+    """Each (client, platform, day) of a series shown in fct_account_daily against the
+    newest loaded value of that series; a difference names the file it came from."""
+    loaded = " UNION ALL ".join(
+        f"SELECT client, platform, date, '{column}' AS column_name, "
+        "arg_max_null(value, (snapshot_date, loaded_at, source_row_number)) AS value, "
+        "arg_max(source_path, (snapshot_date, loaded_at, source_row_number)) AS source_path "
+        f"FROM raw.meta_page_daily WHERE {where} GROUP BY ALL"
+        for column, where in _ACCOUNT_COLUMNS
+    )
+    mart = " UNION ALL ".join(
+        f"SELECT client, platform, date, '{column}' AS column_name, {column} AS value "
+        "FROM marts.fct_account_daily WHERE platform <> 'linkedin'"
+        for column, _ in _ACCOUNT_COLUMNS
+    )
+    rows = con.execute(f"""
+        WITH loaded AS ({loaded}), mart AS ({mart})
+        SELECT l.client || '/' || l.platform || '/' || l.date || ' ' || l.column_name
+            || ' (file landing/' || l.source_path || ': ' || coalesce(l.value::VARCHAR, 'none')
+            || ', mart ' || coalesce(m.value::VARCHAR, 'none') || ')'
+        FROM loaded l LEFT JOIN mart m USING (client, platform, date, column_name)
+        WHERE m.value IS DISTINCT FROM l.value
+        ORDER BY 1
+    """).fetchall()
+    n_days = con.execute("SELECT count(*) FROM marts.fct_account_daily").fetchone()[0]
+    return _result(RECONCILED_PAGE_SERIES, len(rows), n_days, [k for (k,) in rows])
 
 
 def volume(con: duckdb.DuckDBPyConnection, published: Path) -> list[RuleResult]:

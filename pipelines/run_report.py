@@ -91,6 +91,8 @@ def build_report(p: Paths, instance: dg.DagsterInstance, run_id: str) -> RunRepo
                     f"  {kind} ({d['files']} file(s)): columns socialwh does not use, not "
                     f"stored: {shown}"
                 )
+        for noted in loads.get("notes_this_run") or []:
+            out.append(f"  noted in landing/{noted['path']}: " + "; ".join(noted["notes"]))
         for path in loads.get("files_still_being_written") or []:
             out.append(f"  still being written, left for the next run: landing/{path}")
     if any(m.get("rebuilt") is False for m in materialized.values()):

@@ -82,6 +82,7 @@ RUN_RULES = [
     run_rules.FRESHNESS,
     run_rules.RECONCILED_POSTS,
     run_rules.RECONCILED_SPEND,
+    run_rules.RECONCILED_PAGE_SERIES,
     run_rules.RECONCILED_CONVERSIONS,
     *(rule for pair in run_rules.volume_rules() for rule in pair),
 ]

@@ -110,6 +110,9 @@ def landing_files(context: dg.AssetExecutionContext):
                     ][:100]
                 ),
                 "columns_dropped_this_run": dg.MetadataValue.json(_dropped_columns(summary)),
+                "notes_this_run": dg.MetadataValue.json(
+                    [{"path": f.path, "notes": f.notes} for f in summary.files if f.notes][:100]
+                ),
                 # not recorded in ops.file_loads: the next run loads them
                 "files_still_being_written": dg.MetadataValue.json(
                     [f.path for f in summary.files if f.status == "deferred"]

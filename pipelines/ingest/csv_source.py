@@ -21,7 +21,6 @@ from pipelines.ingest.errors import UnreadableFile
 HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<?xml", b"<body")
 ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx (or any zip)
 SEPARATORS = (",", ";", "\t")
-TRUNCATION_HINTS = ("expected number of columns", "unterminated quote", "maximum line size")
 
 
 @dataclass(frozen=True)
@@ -84,23 +83,61 @@ def _transcode(path: Path, scratch: Path) -> Path:
     return target
 
 
+def _filled(fields: list[str]) -> int:
+    return sum(1 for f in fields if f.strip())
+
+
+def _header_delimiter(lines: list[str], skip: int) -> str:
+    """The separator that splits the header into the most columns. Above the header may
+    sit a title line (`Views;` in a series re-saved by Excel): one filled field whatever
+    the separator, so the next line decides."""
+    line = lines[skip]
+    if len(lines) > skip + 1 and max(_filled(_fields(line, s)) for s in SEPARATORS) <= 1:
+        line = lines[skip + 1]
+    return max(SEPARATORS, key=lambda s: len(_fields(line, s)))
+
+
+def _ends_mid_record(path: Path, encoding: str, delimiter: str, columns: int) -> bool:
+    """True when the file stops inside its last record: no line end after it and fewer
+    fields than the header. (Meta's short rows end with a line end; a page series may
+    lack the final line end, but its last row is whole.)"""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        start = max(0, size - 64 * 1024)
+        start -= start % 2  # UTF-16 code units start at even offsets
+        fh.seek(start)
+        tail = fh.read()
+    codec = {"utf-16": "utf-16-le", "windows-1252": "cp1252"}.get(encoding, "utf-8")
+    text = tail.decode(codec, errors="ignore").rstrip("\x00")
+    if not text or text.endswith(("\n", "\r")):
+        return False
+    last = text.splitlines()[-1]
+    return len(_fields(last, delimiter)) < columns
+
+
 def open_csv(path: Path, scratch: Path) -> CsvSource:
     head, encoding = _sniff_bytes(path)
     lines = _first_lines(head, encoding)
     skip, delimiter, title = 0, None, None
     if lines and lines[0].strip().lower().startswith("sep="):
-        delimiter = lines[0].strip()[4:5] or ","
+        # `sep=<TAB>`: the separator is the character after '=', whitespace or not
+        delimiter = lines[0].lstrip()[4:5].strip(" ") or ","
         skip = 1
     if len(lines) <= skip:
         raise UnreadableFile("the file has no header line", "Export it again from the platform.")
     if delimiter is None:
-        header_line = lines[skip]
-        delimiter = max(SEPARATORS, key=lambda s: len(_fields(header_line, s)))
+        delimiter = _header_delimiter(lines, skip)
     if len(lines) > skip + 1:
         first, second = _fields(lines[skip], delimiter), _fields(lines[skip + 1], delimiter)
-        if len(first) == 1 and len(second) > 1:  # a title line above the real header
-            title, skip = first[0].strip(), skip + 1
+        if _filled(first) == 1 and first[0].strip() and _filled(second) > 1:
+            title, skip = first[0].strip(), skip + 1  # a title line above the real header
     headers = [h.strip().lstrip("\ufeff") for h in _fields(lines[skip], delimiter)]
+    if _ends_mid_record(path, encoding, delimiter, len(headers)):
+        raise UnreadableFile(
+            "the file stops in the middle of its last row (no line end, fewer fields than "
+            f"the {len(headers)} columns of the header) — the download was interrupted",
+            "Download the export again and replace this file.",
+        )
     readable = path
     if encoding == "windows-1252":
         readable = _transcode(path, scratch)
@@ -152,7 +189,10 @@ def stage_csv(
             rows_read AS (
                 SELECT row_number() OVER () AS sw_n, filename AS sw_filename, {select}
                 FROM read_csv(?, all_varchar = true, header = true, encoding = ?, skip = ?,
-                              delim = ?, quote = '"', escape = '"', filename = true))
+                              delim = ?, quote = '"', escape = '"', filename = true,
+                              -- Meta leaves off trailing empty fields on some rows; DuckDB
+                              -- pads them only when reading each file in one pass
+                              null_padding = true, parallel = false))
             SELECT sw_n - min(sw_n) OVER (PARTITION BY sw_filename) + 1 AS sw_row,
                    sw_file_id, {names}
             FROM rows_read JOIN ids USING (sw_filename)
@@ -166,14 +206,35 @@ def stage_csv(
             ],
         )
     except duckdb.Error as exc:
-        first_line = str(exc).splitlines()[0]
-        if any(h in str(exc).lower() for h in TRUNCATION_HINTS):
-            raise UnreadableFile(
-                f"some rows are cut short or have missing columns — the download was probably "
-                f"interrupted (DuckDB: {first_line})",
-                "Download the export again and replace this file.",
-            ) from exc
-        raise UnreadableFile(
-            f"DuckDB could not read it as CSV ({first_line})",
+        raise _read_error(exc) from exc
+
+
+def _read_error(exc: duckdb.Error) -> UnreadableFile:
+    """The real cause of a failed read, with the line DuckDB names."""
+    text = str(exc)
+    first_line = text.splitlines()[0]
+    where = re.search(r"Line: (\d+)", text)
+    at = f" at line {where.group(1)}" if where else ""
+    lowered = text.lower()
+    if "unterminated quote" in lowered:
+        return UnreadableFile(
+            f"a quoted field opened{at} is never closed — the file ends inside it, so the "
+            f"download was probably interrupted (DuckDB: {first_line})",
+            "Download the export again and replace this file.",
+        )
+    if "expected number of columns" in lowered or "too many columns" in lowered:
+        return UnreadableFile(
+            f"a row{at} has more fields than the header has columns (a separator inside an "
+            f"unquoted value, or rows pasted from another export; DuckDB: {first_line})",
+            "Export the file again from the platform without editing it.",
+        )
+    if "maximum line size" in lowered:
+        return UnreadableFile(
+            f"a line{at} is longer than any export line should be (a binary or damaged "
+            f"file; DuckDB: {first_line})",
             "Check that this is an unmodified export and download it again.",
-        ) from exc
+        )
+    return UnreadableFile(
+        f"DuckDB could not read it as CSV{at} ({first_line})",
+        "Check that this is an unmodified export and download it again.",
+    )

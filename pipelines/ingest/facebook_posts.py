@@ -25,6 +25,7 @@ KIND = TabularKind(
             ("Statut du contenu financé",),
         ),
         m.WINDOW,
+        m.DATA_COMMENT,
         m.VIEWS,
         m.LEGACY_IMPRESSIONS,
         Field(
@@ -55,6 +56,8 @@ KIND = TabularKind(
     signature=(*m.SIGNATURE, "page_id"),
     one_of=m.ONE_OF_IMPRESSIONS,
     extra_columns=m.IMPRESSIONS_COLUMNS,
+    file_rules=(m.VIEWS_NOT_REPORTED,),
+    row_rules=(m.META_ERROR_ROW,),
     invariants=(
         *m.POST_INVARIANTS,
         ("clicks_le_impressions", "total_clicks > impressions"),

@@ -18,6 +18,7 @@ KIND = TabularKind(
         m.PERMALINK,
         m.POST_TYPE,
         m.WINDOW,
+        m.DATA_COMMENT,
         m.VIEWS,
         m.LEGACY_IMPRESSIONS,
         m.REACH,
@@ -32,6 +33,8 @@ KIND = TabularKind(
     signature=(*m.SIGNATURE, "account_id"),
     one_of=m.ONE_OF_IMPRESSIONS,
     extra_columns=m.IMPRESSIONS_COLUMNS,
+    file_rules=(m.VIEWS_NOT_REPORTED,),
+    row_rules=(m.META_ERROR_ROW,),
     invariants=(
         *m.POST_INVARIANTS,
         (

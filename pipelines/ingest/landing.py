@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import shutil
 import time
 import zipfile
@@ -62,7 +63,22 @@ RAW_TABLES: dict[str, str] = {
 }
 # Names that browsers and editors use for files still being written, or their own scratch.
 IGNORED_SUFFIXES = (".crdownload", ".part", ".partial", ".tmp", ".download", ".reason.txt")
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
+# LinkedIn sends a legacy BIFF .xls; users who convert it hand over .xlsx: one reader
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a BIFF .xls (an OLE compound file)
+
+
+def is_workbook(path: Path) -> bool:
+    """By name or, for a BIFF .xls whatever its name, by its first bytes."""
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return True
+    try:
+        with path.open("rb") as fh:
+            return fh.read(8) == OLE_MAGIC
+    except OSError:
+        return False
+
+
 # A file modified this recently may still be downloading or copying: it is loaded only if
 # its size and date hold still for STABLE_PROBE_SECONDS, else it waits for the next run.
 SETTLE_SECONDS = 30
@@ -95,6 +111,7 @@ class FileOutcome:
     rows_rejected: int = 0
     reason: str | None = None
     columns_dropped: list[str] = field(default_factory=list)  # not in the kind's allow-list
+    notes: list[str] = field(default_factory=list)  # what the loader noticed and did about it
 
 
 @dataclass
@@ -366,7 +383,7 @@ class LandingLoader:
         sha = sha256_of(path)
         if sha in loaded:
             return None
-        if path.suffix.lower() in XLSX_SUFFIXES:
+        if is_workbook(path):
             try:
                 self._check_workbook(path)
             except UnreadableFile:
@@ -431,6 +448,7 @@ class LandingLoader:
                         result.loaded,
                         result.rejected,
                         columns_dropped=dropped,
+                        notes=result.notes,
                     )
                 )
             else:
@@ -479,14 +497,15 @@ class LandingLoader:
         results: dict = {}
         try:
             with transaction(con):
-                stage_csv(con, [planned.src for planned in batch])
-                register_files(con, dict(enumerate(files, start=1)))
+                meta_page_series.stage(con, [planned.src for planned in batch])
                 moving = {i for i, p in enumerate(batch, start=1) if _changed(p.path, p.stat)}
                 aside = set() if ends else meta_page_series.yearless_files(con) - moving
+                _date_by_data(files, meta_page_series.last_days(con))
+                register_files(con, dict(enumerate(files, start=1)))
                 unstage(con, moving | aside)
                 dated = {
-                    i: (planned.src, ends[i - 1] if ends else files[i - 1]["snapshot_date"])
-                    for i, planned in enumerate(batch, start=1)
+                    i: _series_file(files[i - 1], ends[i - 1] if ends else None)
+                    for i in range(1, len(batch) + 1)
                     if i not in moving | aside
                 }
                 if dated:
@@ -543,7 +562,7 @@ class LandingLoader:
             "path": self._rel(planned.path),
             "sha256": planned.sha256,
             "loaded_at": self.loaded_at,
-            "snapshot_date": modified_at.astimezone(ZoneInfo(tz)).date(),
+            **snapshot_of(planned.path.name, modified_at, tz),
             "timezone": tz,
             "modified_at": modified_at,
         }
@@ -677,7 +696,9 @@ class LandingLoader:
             "rows_loaded": counts.loaded,
             "rows_rejected": counts.rejected,
             "snapshot_date": file["snapshot_date"],
+            "snapshot_source": file["snapshot_source"],
             "columns_dropped": ", ".join(dropped) or None,
+            "notes": "; ".join(counts.notes) or None,
         }
 
     def _base(self, planned: Planned | PlannedBook, file: dict) -> dict:
@@ -794,11 +815,12 @@ class LandingLoader:
                 "path": rel,
                 "sha256": sha,
                 "loaded_at": self.loaded_at,
-                "snapshot_date": modified_at.astimezone(ZoneInfo(tz)).date(),
+                **snapshot_of(path.name, modified_at, tz),
+                "timezone": tz,
             }
             with transaction(con):
-                register_files(con, {1: lineage | {"timezone": tz}})
-                if path.suffix.lower() in XLSX_SUFFIXES:
+                register_files(con, {1: lineage})
+                if is_workbook(path):
                     kind, language, counts, dropped = self._load_workbook(con, path, lineage, tz)
                 else:
                     kind, language, counts, dropped = self._load_csv(con, path, lineage, tz, final)
@@ -815,7 +837,9 @@ class LandingLoader:
                     rows_loaded=counts.loaded,
                     rows_rejected=counts.rejected,
                     snapshot_date=lineage["snapshot_date"],
+                    snapshot_source=lineage["snapshot_source"],
                     columns_dropped=", ".join(dropped) or None,
+                    notes="; ".join(counts.notes) or None,
                 )
             return FileOutcome(
                 rel,
@@ -826,6 +850,7 @@ class LandingLoader:
                 counts.loaded,
                 counts.rejected,
                 columns_dropped=dropped,
+                notes=counts.notes,
             )
         except UnreadableFile as exc:
             reason = f"{exc.problem.rstrip('.')}. {exc.advice}"
@@ -846,7 +871,7 @@ class LandingLoader:
         src = open_csv(path, scratch=self.paths.build_dir / "tmp")
         try:
             if meta_page_series.matches(src):
-                stage_csv(con, [src])  # a date and metric columns, nothing else
+                meta_page_series.stage(con, [src])  # a date and metric columns, nothing else
                 return (*self._load_page_series(con, src, lineage, final), [])
             kind, mapping, language = detect(CSV_KINDS, src.headers)
             if kind is None:
@@ -865,26 +890,30 @@ class LandingLoader:
         return kind.name, language, result, [h for h in src.headers if h not in allowed]
 
     def _load_page_series(self, con, src, lineage: dict, final: bool):
-        end = lineage["snapshot_date"]
+        end = None
         if meta_page_series.yearless_files(con):
             folder = _client_and_folder(lineage["path"])
             reference = meta_page_series.reference_ends(con, {folder}).get(folder)
             if reference is None and not final:
                 raise NeedsDateRange(lineage["path"])
-            end = reference or end
-        counts = meta_page_series.load_staged(con, {1: (src, end)})[1]
+            end = reference
+        _date_by_data([lineage], meta_page_series.last_days(con))
+        register_files(con, {1: lineage})
+        counts = meta_page_series.load_staged(con, {1: _series_file(lineage, end)})[1]
         if isinstance(counts, UnreadableFile):
             raise counts
         return meta_page_series.NAME, None, counts
 
     def _check_workbook(self, path: Path) -> None:
         with path.open("rb") as fh:
-            if fh.read(4) != ZIP_MAGIC:
-                raise UnreadableFile(
-                    "the file has an .xlsx name but is not a spreadsheet",
-                    "Download the export again.",
-                )
-        check_workbook_size(path)
+            head = fh.read(8)
+        if head.startswith(ZIP_MAGIC):
+            check_workbook_size(path)  # only a zip can expand
+        elif head != OLE_MAGIC:
+            raise UnreadableFile(
+                f"the file has a {path.suffix.lower()} name but is not a spreadsheet",
+                "Download the export again.",
+            )
 
     def _load_workbook(self, con, path: Path, lineage: dict, tz: str):
         self._check_workbook(path)
@@ -962,6 +991,40 @@ def _modified_at(st: os.stat_result) -> datetime:
     return datetime.fromtimestamp(st.st_mtime, UTC)
 
 
+# Meta's default export name: `Dec-12-2023_Mar-06-2024_<id>.csv`, `…-Sep-1-2025-Sep-30-2025.csv`
+META_RANGE_NAME = re.compile(
+    r"([A-Z][a-z]{2})-(\d{1,2})-(\d{4})[_-]([A-Z][a-z]{2})-(\d{1,2})-(\d{4})"
+)
+
+
+def snapshot_of(name: str, modified_at: datetime, tz: str) -> dict:
+    """The day a file's numbers stand for, and what told it: the end of the date range
+    in Meta's file name, else the file's modification time (a copy or a checkout resets
+    that; page series are then dated by their own last day, see _date_by_data)."""
+    found = META_RANGE_NAME.search(name)
+    if found:
+        try:
+            end = datetime.strptime("-".join(found.groups()[3:]), "%b-%d-%Y").date()
+            return {"snapshot_date": end, "snapshot_source": "file name"}
+        except ValueError:
+            pass
+    return {
+        "snapshot_date": modified_at.astimezone(ZoneInfo(tz)).date(),
+        "snapshot_source": "modified time",
+    }
+
+
+def _date_by_data(files: list[dict], last_days: dict[int, date]) -> None:
+    """A page series without a dated name stands for its own last day."""
+    for i, file in enumerate(files, start=1):
+        if file["snapshot_source"] == "modified time" and i in last_days:
+            file["snapshot_date"], file["snapshot_source"] = last_days[i], "last day of data"
+
+
+def _series_file(file: dict, end: date | None) -> meta_page_series.SeriesFile:
+    return meta_page_series.SeriesFile(file["path"], file["client"], end or file["snapshot_date"])
+
+
 def _client_and_folder(rel: str) -> tuple[str, str]:
     """A landed file's client and folder (relative to landing/): a page series' scope."""
     return rel.split("/", 1)[0], rel.rsplit("/", 1)[0]
@@ -975,5 +1038,5 @@ def _by_layout(series: list[PlannedSeries]) -> list[list[PlannedSeries]]:
     """Batches of page series that one read_csv can read together."""
     groups: dict[tuple, list[PlannedSeries]] = {}
     for planned in series:
-        groups.setdefault(layout(planned.src), []).append(planned)
+        groups.setdefault(meta_page_series.layout(planned.src), []).append(planned)
     return [batch for group in groups.values() for batch in _chunks(group, BATCH_FILES)]

@@ -47,7 +47,12 @@ FIELDS = (
         ("CPM (coût pour 1 000 impressions) (CUR)", "CPM (coût pour 1 000 impressions)"),
     ),
     Field("results", "count", ("Results",), ("Résultats",)),
-    Field("result_indicator", "text", ("Result indicator",), ("Indicateur de résultat",)),
+    Field(
+        "result_indicator",
+        "text",
+        ("Result indicator", "Result type"),
+        ("Indicateur de résultat", "Type de résultat"),
+    ),
     Field(
         "cost_per_result",
         "decimal",
@@ -63,7 +68,22 @@ FIELDS = (
         ("Messaging conversations started",),
         ("Conversations par message commencées",),
     ),
+    *(
+        Field(f"breakdown_{name}", "text", en, fr)
+        for name, en, fr in (
+            ("age", ("Age",), ("Âge",)),
+            ("gender", ("Gender",), ("Genre", "Sexe")),
+            ("country", ("Country",), ("Pays",)),
+            ("region", ("Region",), ("Région",)),
+            ("placement", ("Placement",), ("Placement", "Emplacement")),
+            ("platform", ("Platform",), ("Plateforme",)),
+            ("device_platform", ("Device platform",), ("Plateforme de l'appareil",)),
+        )
+    ),
 )
+# Audience segments of a report broken down by Age, Gender, Country...: aggregates Meta
+# reports per segment, not personal data; each row is one ad x window x segment.
+BREAKDOWNS = ("age", "gender", "country", "region", "placement", "platform", "device_platform")
 
 KIND = TabularKind(
     name="meta_ads",

@@ -1,16 +1,29 @@
-"""Meta Business Suite page-level daily series (CSV): one metric per file.
+"""Meta Business Suite page-level daily series (CSV): one metric per block of a file.
 
-Shapes seen in real exports: UTF-16 with a `sep=,` line, the metric's title
-("Facebook follows") and `"Date","Primary"` rows with ISO dates; or UTF-8 with columns
-such as `Total Viewers, New Viewers, Returning Viewers` and dates like `August 19` with
-no year. The year of such dates comes from the export's date range: the newest ISO date
-of the page series already loaded from the same folder, else the file's own date; a
-series that crosses a new year steps back a year at the wrap.
+Layouts seen in real exports (FORMATS.md, "Seen in real exports"), all read the same way:
+every line of the file as up to MAX_COLUMNS text fields (DuckDB, no header), then, in SQL,
+a `Date` line starts a block, the lone field just above it is the block's title, and the
+lines below it are the block's days. So a file that holds a Facebook block then an
+Instagram block is two series; a title may be absent (2022, 2023 layouts); the value
+columns may be `Primary`, the metric itself (`Facebook reach`, `Couverture de la Page
+Facebook`) or several series (`Total Viewers, New Viewers…`, `Followers, Difference in
+followers from previous day`).
+
+What a block measures and for which platform is read from its title and header words
+(a handful of distinct texts per batch, classified in Python). The platform comes from
+the title, else the column header, else the file's folder (`…/instagram/…`), else the
+other blocks of the same file (Meta names Instagram and leaves Facebook unnamed when it
+exports both), else the only Meta platform the client's other exports name; a series
+whose platform is still unknown is kept out, its rows in ops.rejected_rows with that
+reason. Dates without a year (`August 18`) take it from the export's date range: the
+newest ISO date of the page series already loaded from the same folder, else the file's
+own date; a series that crosses a new year steps back a year at the wrap.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
@@ -23,40 +36,42 @@ from pipelines.ingest.tabular import (
     PARSER_MACROS,
     LoadCounts,
     nothing_loaded,
-    quote_ident,
 )
 
 NAME = "meta_page_series"
 TABLE = "meta_page_daily"
 LABEL = "Meta Business Suite page-level daily series"
+MAX_COLUMNS = 12  # a date and at most 11 series side by side (Meta writes 1 to 3)
+PLATFORMS = ("facebook", "instagram")
 
 DDL = f"""CREATE TABLE IF NOT EXISTS raw.{TABLE} ({LINEAGE_COLUMNS},
     platform VARCHAR NOT NULL,
-    metric VARCHAR NOT NULL,      -- follows, views, viewers, visits, interactions, link_clicks...
+    metric VARCHAR NOT NULL,      -- reach, views, viewers, follows, followers, visits...
     series VARCHAR NOT NULL,      -- primary, total, new, returning...
     date DATE NOT NULL,
     value BIGINT,
     date_text VARCHAR,
     year_inferred BOOLEAN NOT NULL
-)"""
+);
+ALTER TABLE raw.{TABLE} ADD COLUMN IF NOT EXISTS platform_source VARCHAR;
+ALTER TABLE raw.{TABLE} ADD COLUMN IF NOT EXISTS block INTEGER;
+ALTER TABLE raw.{TABLE} ADD COLUMN IF NOT EXISTS title VARCHAR"""
 
-METRICS = {
-    "follows": "follows",
-    "followers": "follows",
-    "abonnements": "follows",
-    "views": "views",
-    "vues": "views",
-    "viewers": "viewers",
-    "spectateurs": "viewers",
-    "visits": "visits",
-    "visites": "visits",
-    "interactions": "interactions",
-    "link clicks": "link_clicks",
-    "clics sur un lien": "link_clicks",
-    "clics sur le lien": "link_clicks",
-    "reach": "reach",
-    "couverture": "reach",
-}
+# Words of a title or value header -> metric, first match wins (normalized, accent-free).
+# `followers` is a running total (FollowerHistory.csv); `follows` the day's new follows.
+METRIC_WORDS = (
+    (r"\bdifference in followers\b|\bnet followers\b|\bvariation\b", "followers_change"),
+    (r"\bunfollows?\b|\bdesabonnements?\b", "unfollows"),
+    (r"\bfollows\b|\bnew followers\b|\babonnements\b|\bnouveaux abonnes\b", "follows"),
+    (r"\bfollowers\b|\babonnes\b", "followers"),
+    (r"\breach\b|\bcouverture\b", "reach"),
+    (r"\bviewers\b|\bspectateurs\b", "viewers"),
+    (r"\bviews\b|\bvues\b|\bimpressions\b", "views"),
+    (r"\bvisits\b|\bvisites\b", "visits"),
+    (r"\binteractions\b", "interactions"),
+    (r"\blink clicks\b|\bclics sur (?:un|le) lien\b", "link_clicks"),
+)
+SIGNED_METRICS = ("followers_change",)  # a net change may be negative
 SERIES_WORDS = {
     "primary": "primary",
     "principal": "primary",
@@ -82,52 +97,134 @@ FRENCH_MONTHS = {
 }
 
 
+def metric_of(text: str | None) -> str | None:
+    norm = normalize(text or "")
+    return next((m for pattern, m in METRIC_WORDS if re.search(pattern, norm)), None)
+
+
+def platform_of(text: str | None) -> str | None:
+    words = set(re.findall(r"[a-z]+", normalize(text or "")))
+    named = [p for p in PLATFORMS if p in words]
+    return named[0] if len(named) == 1 else None
+
+
+def series_of(header: str) -> str:
+    """'Total Viewers' -> total; 'Primary' -> primary; a metric's name -> primary."""
+    words = normalize(header).split()
+    return SERIES_WORDS.get(words[0], "primary") if words else "primary"
+
+
 def matches(src: CsvSource) -> bool:
-    """A `Date` column followed only by series columns (a title or known series names)."""
+    """A `Date` column followed by series columns: a title above, or headers that name
+    a metric (`Facebook reach`, `Total Viewers`, `Followers`)."""
     if len(src.headers) < 2 or normalize(src.headers[0]) != "date":
         return False
     if src.title is not None:
         return True
-    return all(_series_and_metric(h)[1] in METRICS.values() for h in src.headers[1:])
+    values = [h for h in src.headers[1:] if h.strip()]
+    return bool(values) and all(metric_of(h) for h in values)
 
 
-def _series_and_metric(header: str) -> tuple[str, str]:
-    """'Total Viewers' -> ('total', 'viewers'); 'Primary' -> ('primary', '')."""
-    words = normalize(header).split()
-    if len(words) >= 2 and words[0] in SERIES_WORDS:
-        rest = " ".join(words[1:])
-        return SERIES_WORDS[words[0]], METRICS.get(rest, rest.replace(" ", "_"))
-    norm = normalize(header)
-    return SERIES_WORDS.get(norm, norm.replace(" ", "_")), ""
+def layout(src: CsvSource) -> tuple:
+    """Series files one read_csv can read together (their headers may differ)."""
+    return (src.encoding, src.delimiter, 1 if src.skip and _has_sep_line(src) else 0)
 
 
-def platform_and_metric(src: CsvSource) -> tuple[str, str]:
-    if src.title:
-        title = normalize(src.title)
-        platform = "facebook"  # Meta Business Suite's page insights, unless the title says
-        for name in ("facebook", "instagram"):
-            if title.startswith(name + " "):
-                platform, title = name, title[len(name) + 1 :]
-        return platform, METRICS.get(title, re.sub(r"[^a-z0-9]+", "_", title).strip("_"))
-    return "facebook", _series_and_metric(src.headers[1])[1]
+def _has_sep_line(src: CsvSource) -> bool:
+    return src.skip - (1 if src.title is not None else 0) == 1
+
+
+def folder_platform(rel_path: str) -> str | None:
+    """A platform named by a folder of the file's path (`client/instagram/Views.csv`)."""
+    folders = rel_path.split("/")[1:-1]
+    named = {p for f in folders for p in PLATFORMS if p in re.findall(r"[a-z]+", normalize(f))}
+    return named.pop() if len(named) == 1 else None
+
+
+def stage(con: duckdb.DuckDBPyConnection, sources: list[CsvSource]) -> None:
+    """Temp tables for the files (one layout, see `layout`): sw_blocks, one row per value
+    column of each block (sw_file_id, block, title, col, header), and sw_file, one row per
+    value cell (sw_file_id, sw_row = the data row's number in its file, block, col,
+    date_text, value_text)."""
+    first = sources[0]
+    cols = {f"c{i}": "VARCHAR" for i in range(1, MAX_COLUMNS + 1)}
+    ids = ", ".join(f"({i + 1}, ?)" for i in range(len(sources)))
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE sw_lines AS
+        WITH ids(sw_file_id, sw_filename) AS (VALUES {ids}),
+        read AS (
+            SELECT row_number() OVER () AS n, filename AS sw_filename, *
+            FROM read_csv(?, auto_detect = false, header = false, columns = ?,
+                          null_padding = true, parallel = false, encoding = ?, skip = ?,
+                          delim = ?, quote = '"', escape = '"', filename = true))
+        SELECT sw_file_id, n - min(n) OVER (PARTITION BY sw_filename) + 1 AS line,
+               trim(c1) AS c1, * EXCLUDE (n, sw_filename, c1, filename)
+        FROM read JOIN ids USING (sw_filename)""",
+        [
+            *(str(s.path) for s in sources),
+            [str(s.path) for s in sources],
+            cols,
+            first.encoding,
+            layout(first)[2],
+            first.delimiter,
+        ],  # fmt: skip
+    )
+    values = ", ".join(f"c{i}" for i in range(2, MAX_COLUMNS + 1))
+    filled = " + ".join(
+        f"(nullif(trim(c{i}), '') IS NOT NULL)::INT" for i in range(2, MAX_COLUMNS + 1)
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE sw_marked AS
+        SELECT *,
+            lower(strip_accents(coalesce(c1, ''))) = 'date' AS is_header,
+            nullif(c1, '') IS NOT NULL AND ({filled}) = 0 AS lone,
+            nullif(c1, '') IS NULL AND ({filled}) = 0 AS blank
+        FROM sw_lines"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE sw_marked AS
+        SELECT *,
+            sum(is_header::INT) OVER (PARTITION BY sw_file_id ORDER BY line) AS block,
+            lone AND coalesce(lead(is_header) OVER (PARTITION BY sw_file_id ORDER BY line),
+                              false) AS is_title
+        FROM sw_marked"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE sw_blocks AS
+        WITH headers AS (
+            SELECT h.sw_file_id, h.block, t.c1 AS title, h.* EXCLUDE (sw_file_id, block, c1)
+            FROM sw_marked h LEFT JOIN sw_marked t
+              ON t.sw_file_id = h.sw_file_id AND t.line = h.line - 1 AND t.is_title
+            WHERE h.is_header)
+        SELECT sw_file_id, block, title, CAST(substr(col, 2) AS INTEGER) AS col,
+               trim(header) AS header
+        FROM headers UNPIVOT (header FOR col IN ({values}))
+        WHERE nullif(trim(header), '') IS NOT NULL"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE sw_file AS
+        WITH rows AS (
+            SELECT *, row_number() OVER (PARTITION BY sw_file_id ORDER BY line) AS sw_row
+            FROM sw_marked WHERE block > 0 AND NOT is_header AND NOT is_title AND NOT blank)
+        SELECT r.sw_file_id, r.sw_row, r.block, CAST(substr(r.col, 2) AS INTEGER) AS col,
+               r.c1 AS date_text, r.value_text
+        FROM rows UNPIVOT INCLUDE NULLS (value_text FOR col IN ({values})) r
+        SEMI JOIN sw_blocks b ON b.sw_file_id = r.sw_file_id AND b.block = r.block
+            AND b.col = CAST(substr(r.col, 2) AS INTEGER)"""
+    )
+    con.execute("DROP TABLE sw_lines")
+    con.execute("DROP TABLE sw_marked")
 
 
 def yearless_files(con: duckdb.DuckDBPyConnection) -> set[int]:
     """sw_file_ids of the staged files (sw_file) some of whose dates lack a year."""
-    date_col = quote_ident(_staged_columns(con)[0])
     return {
         file_id
         for (file_id,) in con.execute(
-            f"SELECT DISTINCT sw_file_id FROM sw_file WHERE TRY_CAST({date_col} AS TIMESTAMP) "
-            f"IS NULL AND {date_col} IS NOT NULL"
+            "SELECT DISTINCT sw_file_id FROM sw_file WHERE TRY_CAST(date_text AS TIMESTAMP) "
+            "IS NULL AND nullif(date_text, '') IS NOT NULL"
         ).fetchall()
     }
-
-
-def _staged_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The staged files' own columns: their date column, then one per series."""
-    names = [d[0] for d in con.execute("SELECT * FROM sw_file LIMIT 0").description]
-    return [n for n in names if n not in ("sw_row", "sw_file_id")]
 
 
 def reference_ends(
@@ -149,53 +246,109 @@ def reference_ends(
     return {(client, folder): end for client, folder, end in rows}
 
 
+@dataclass(frozen=True)
+class SeriesFile:
+    """What load_staged needs of each staged file beyond its rows."""
+
+    path: str  # relative to landing/: its folders may name the platform
+    client: str
+    end_date: date  # the day that dates its last yearless row
+
+
+def _client_platforms(con: duckdb.DuckDBPyConnection, clients: set[str]) -> dict[str, set[str]]:
+    """The Meta platforms each client's exports already loaded name for certain."""
+    rows = con.execute(
+        f"SELECT DISTINCT client, platform FROM raw.{TABLE} WHERE client IN (SELECT unnest(?)) "
+        "AND platform_source IN ('title', 'header', 'folder') "
+        "UNION SELECT DISTINCT client, 'facebook' FROM raw.facebook_posts "
+        "WHERE client IN (SELECT unnest(?)) "
+        "UNION SELECT DISTINCT client, 'instagram' FROM raw.instagram_posts "
+        "WHERE client IN (SELECT unnest(?))",
+        [sorted(clients)] * 3,
+    ).fetchall()
+    found: dict[str, set[str]] = {}
+    for client, platform in rows:
+        found.setdefault(client, set()).add(platform)
+    return found
+
+
+def classify_blocks(con, files: dict[int, SeriesFile]) -> list[tuple]:
+    """(sw_file_id, block, col, platform, platform_source, metric, series) of each staged
+    value column; platform None when nothing tells it."""
+    columns = con.execute(
+        "SELECT sw_file_id, block, title, col, header FROM sw_blocks ORDER BY ALL"
+    ).fetchall()
+    named: dict[tuple[int, int], tuple[str | None, str | None]] = {}
+    out = []
+    for file_id, block, title, col, header in columns:
+        platform, source = platform_of(title), "title"
+        if platform is None:
+            platform, source = platform_of(header), "header"
+        if platform is None:
+            platform, source = folder_platform(files[file_id].path), "folder"
+        if platform is None:
+            source = None
+        named[(file_id, block)] = (platform, source)
+        metric = metric_of(header) or metric_of(title)
+        if metric is None:
+            metric = re.sub(r"[^a-z0-9]+", "_", normalize(title or header)).strip("_")
+        out.append([file_id, block, col, platform, source, metric, series_of(header)])
+    # Meta's combined export names Instagram and leaves Facebook unnamed
+    for row in out:
+        if row[3] is None:
+            others = {p for (f, b), (p, _) in named.items() if f == row[0] and b != row[1]}
+            if len(others) == 1 and None not in others:
+                row[3], row[4] = next(p for p in PLATFORMS if p not in others), "file"
+    unknown = {files[row[0]].client for row in out if row[3] is None}
+    if unknown:
+        known = _client_platforms(con, unknown)
+        for row in out:  # this batch's named series count as well
+            if row[4] in ("title", "header", "folder"):
+                known.setdefault(files[row[0]].client, set()).add(row[3])
+        for row in out:
+            platforms = known.get(files[row[0]].client, set())
+            if row[3] is None and len(platforms) == 1:
+                row[3], row[4] = next(iter(platforms)), "client"
+    return [tuple(row) for row in out]
+
+
 def load_staged(
-    con: duckdb.DuckDBPyConnection, series: dict[int, tuple[CsvSource, date]]
+    con: duckdb.DuckDBPyConnection, files: dict[int, SeriesFile]
 ) -> dict[int, LoadCounts | UnreadableFile]:
-    """Unpivot the staged files (sw_file, one layout; lineage in sw_files) into
-    raw.meta_page_daily; rows whose date or value do not parse go to ops.rejected_rows.
-    `series`: per sw_file_id, the file's source (its title names the metric) and the day
-    that dates its last yearless row. A file none of whose rows parse is left out whole
+    """Unpivoted cells of the staged files (sw_file; lineage in sw_files) into
+    raw.meta_page_daily; cells whose date or value do not parse, or whose platform is
+    unknown, go to ops.rejected_rows. A file none of whose cells load is left out whole
     and comes back as an UnreadableFile, the others as their counts."""
     con.execute(PARSER_MACROS)
-    cols = _staged_columns(con)
-    date_col, series_cols = cols[0], cols[1:]
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE sw_series (sw_file_id INTEGER PRIMARY KEY, "
-        "platform VARCHAR, metric VARCHAR, end_date DATE)"
+        "CREATE OR REPLACE TEMP TABLE sw_series (sw_file_id INTEGER, block INTEGER, "
+        "col INTEGER, platform VARCHAR, platform_source VARCHAR, metric VARCHAR, "
+        "series VARCHAR, end_date DATE)"
     )
     con.executemany(
-        "INSERT INTO sw_series VALUES (?, ?, ?, ?)",
-        [[i, *platform_and_metric(src), end] for i, (src, end) in series.items()],
-    )
-    series_sql = " ".join(
-        f"WHEN {_lit(c)} THEN {_lit(_series_and_metric(c)[0])}" for c in series_cols
+        "INSERT INTO sw_series VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [[*row, files[row[0]].end_date] for row in classify_blocks(con, files)],
     )
     months = " ".join(f"WHEN {_lit(fr)} THEN {_lit(en)}" for fr, en in FRENCH_MONTHS.items())
-    # Windows run per file and series: each file's yearless dates count their own wraps.
-    by_series = "PARTITION BY sw_file_id, series_col ORDER BY sw_row"
+    signed = ", ".join(_lit(m) for m in SIGNED_METRICS)
+    # Windows run per file, block and column: each series counts its own year wraps.
+    by_series = "PARTITION BY sw_file_id, block, col ORDER BY sw_row"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE sw_long AS
-        WITH long AS (
-            SELECT sw_file_id, sw_row, {quote_ident(date_col)} AS date_text, series_col,
-                value_text
-            FROM sw_file UNPIVOT INCLUDE NULLS (value_text FOR series_col IN
-                ({", ".join(quote_ident(c) for c in series_cols)}))
-        ),
-        parsed AS (
+        WITH parsed AS (
             SELECT *,
-                CAST(TRY_CAST(trim(date_text) AS TIMESTAMP) AS DATE) AS iso_date,
+                CAST(TRY_CAST(date_text AS TIMESTAMP) AS DATE) AS iso_date,
                 -- 'August 19' / '19 août': month and day, in a leap year so Feb 29 parses
                 coalesce(
-                    try_strptime(trim(date_text) || ' 2000', '%B %d %Y'),
+                    try_strptime(date_text || ' 2000', '%B %d %Y'),
                     try_strptime(
-                        regexp_extract(lower(strip_accents(trim(date_text))), '^([0-9]+)', 1)
-                        || ' ' || CASE regexp_extract(lower(strip_accents(trim(date_text))),
+                        regexp_extract(lower(strip_accents(date_text)), '^([0-9]+)', 1)
+                        || ' ' || CASE regexp_extract(lower(strip_accents(date_text)),
                                                       '([a-z]+)', 1) {months} END || ' 2000',
                         '%d %B %Y')) AS month_day,
                 sw_count(value_text) AS value
-            FROM long
+            FROM sw_file
         ),
         wraps AS (
             SELECT *,
@@ -209,11 +362,10 @@ def load_staged(
             SELECT *,
                 coalesce(sum(wrap) OVER ({by_series}
                     ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0) AS wraps_after
-            FROM wraps JOIN sw_series USING (sw_file_id)
+            FROM wraps JOIN sw_series USING (sw_file_id, block, col)
         )
-        SELECT sw_file_id, sw_row, date_text, value_text,
-            CASE series_col {series_sql} END AS series,
-            value,
+        SELECT d.sw_file_id, d.sw_row, d.block, d.date_text, d.value_text, d.platform,
+            d.platform_source, d.metric, d.series, d.value, b.title, b.header,
             iso_date IS NULL AND month_day IS NOT NULL AS year_inferred,
             coalesce(iso_date, make_date(
                 CAST(year(end_date) - wraps_after
@@ -222,35 +374,42 @@ def load_staged(
                 month(month_day), day(month_day))) AS date,
             concat_ws('; ',
                 CASE WHEN iso_date IS NULL AND month_day IS NULL
-                     THEN {_lit(date_col)} || ' is not a date: ' || coalesce(date_text, '') END,
+                     THEN 'Date is not a date: ' || coalesce(date_text, '') END,
                 CASE WHEN NOT sw_blank(value_text) AND value IS NULL
-                     THEN series_col || ' is not a count: ' || value_text END,
-                CASE WHEN value < 0 THEN series_col || ' is negative' END) AS problem,
-            series_col
-        FROM dated
+                     THEN b.header || ' is not a count: ' || value_text END,
+                CASE WHEN value < 0 AND d.metric NOT IN ({signed})
+                     THEN b.header || ' is negative' END,
+                CASE WHEN d.platform IS NULL THEN 'the series '''
+                     || coalesce(b.title, b.header) || ''' does not say whether it is '
+                     || 'Facebook or Instagram, nor does its folder or any other export of '
+                     || 'this client: put the file in a facebook/ or instagram/ folder of '
+                     || 'the client' END) AS problem
+        FROM dated d JOIN sw_blocks b USING (sw_file_id, block, col)
     """
     )
     counts = con.execute(
         "SELECT sw_file_id, count(sw_row) FILTER (WHERE problem = ''), "
         "count(sw_row) FILTER (WHERE problem <> ''), mode(problem) FILTER (WHERE problem <> '') "
-        "FROM sw_series LEFT JOIN sw_long USING (sw_file_id) GROUP BY sw_file_id"
+        "FROM sw_files LEFT JOIN sw_long USING (sw_file_id) GROUP BY sw_file_id"
     ).fetchall()
     empty = {file_id: nothing_loaded(rejected, top) for file_id, loaded, rejected, top in counts
              if loaded == 0}  # fmt: skip
     if empty:
         con.execute(f"DELETE FROM sw_long WHERE sw_file_id IN ({', '.join(map(str, empty))})")
     con.execute(
-        f"INSERT INTO raw.{TABLE} SELECT f.sw_client, f.sw_path, f.sw_sha256, sw_row, "
-        "f.sw_loaded_at, f.sw_snapshot_date, s.platform, s.metric, series, date, value, "
-        "date_text, year_inferred FROM sw_long JOIN sw_files f USING (sw_file_id) "
-        "JOIN sw_series s USING (sw_file_id) WHERE problem = '' "
-        "ORDER BY sw_file_id, sw_row, series"
+        f"INSERT INTO raw.{TABLE} (client, source_path, source_sha256, source_row_number, "
+        "loaded_at, snapshot_date, platform, metric, series, date, value, date_text, "
+        "year_inferred, platform_source, block, title) "
+        "SELECT f.sw_client, f.sw_path, f.sw_sha256, sw_row, f.sw_loaded_at, "
+        "f.sw_snapshot_date, platform, metric, series, date, value, date_text, year_inferred, "
+        "platform_source, block, title FROM sw_long JOIN sw_files f USING (sw_file_id) "
+        "WHERE problem = '' ORDER BY sw_file_id, sw_row, block, series"
     )
     con.execute(
         "INSERT INTO ops.rejected_rows (path, row_number, reason, raw_record, client, kind, "
-        "rejected_at) SELECT f.sw_path, sw_row, problem, to_json({'Date': date_text, "
-        "'series': series_col, 'value': value_text})::VARCHAR, f.sw_client, ?, f.sw_loaded_at "
-        "FROM sw_long JOIN sw_files f USING (sw_file_id) WHERE problem <> '' "
+        "rejected_at) SELECT f.sw_path, sw_row, problem, to_json({'title': title, "
+        "'Date': date_text, 'series': header, 'value': value_text})::VARCHAR, f.sw_client, ?, "
+        "f.sw_loaded_at FROM sw_long JOIN sw_files f USING (sw_file_id) WHERE problem <> '' "
         "ORDER BY sw_file_id, sw_row",
         [NAME],
     )
@@ -260,6 +419,16 @@ def load_staged(
         file_id: empty.get(file_id) or LoadCounts(loaded, rejected)
         for file_id, loaded, rejected, _ in counts
     }
+
+
+def last_days(con: duckdb.DuckDBPyConnection) -> dict[int, date]:
+    """Per staged file, its newest ISO date: the end of the export's date range."""
+    return dict(
+        con.execute(
+            "SELECT sw_file_id, max(CAST(TRY_CAST(date_text AS TIMESTAMP) AS DATE)) "
+            "FROM sw_file GROUP BY 1 HAVING max(TRY_CAST(date_text AS TIMESTAMP)) IS NOT NULL"
+        ).fetchall()
+    )
 
 
 def _lit(value: str) -> str:

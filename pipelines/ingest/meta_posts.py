@@ -47,3 +47,22 @@ REACH_TOLERANCE = 1.1
 POST_INVARIANTS = (
     ("reach_le_impressions (10% tolerance)", f"reach > impressions * {REACH_TOLERANCE}"),
 )
+
+# Some 2025 exports report Views 0 on every post while Reach is positive (another export of
+# the same day shows the views): there 0 means "not reported". Such a file's impressions
+# are NULL where reach is positive; a 0 beside Reach 0 stays a real 0.
+VIEWS_NOT_REPORTED = (
+    "Views is 0 on every row while Reach is positive: Meta did not report views in this "
+    "export, so impressions are stored as not reported (NULL); reach and the other counts "
+    "are kept",
+    "coalesce(max(views), 0) = 0 AND count(views) > 0 AND max(reach) > 0",
+    "views = NULL",
+    "coalesce(reach, 0) > 0",
+)
+# Meta's own rows for posts it failed to compute ("An error occurred while computing
+# metadata for content with ID …"): no Post ID; kept out with Meta's words as the reason.
+DATA_COMMENT = Field("data_comment", "text", ("Data comment",), ("Commentaire des données",))
+META_ERROR_ROW = (
+    "post_id IS NULL AND data_comment IS NOT NULL",
+    "'Meta could not compute this post (its Data comment: ' || data_comment || ')'",
+)

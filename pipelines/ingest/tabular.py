@@ -104,6 +104,9 @@ class TabularKind:
     # DOMAIN.md's invariants on the parsed values: (rule name, SQL true when broken);
     # a row that breaks one is kept out and stored in ops.rejected_rows with the rule
     invariants: tuple[tuple[str, str], ...] = field(default=())
+    # what a whole file's values can say about a column: (note for ops.file_loads, SQL
+    # over the file's parsed rows true when it applies, UPDATE's SET, WHERE on the rows)
+    file_rules: tuple[tuple[str, str, str, str], ...] = field(default=())
 
     @property
     def aliases(self) -> Aliases:
@@ -133,10 +136,15 @@ class TabularKind:
     def ddl(self) -> str:
         cols = [f"{f.name} {TYPES[f.type][0]}" for f in self.fields]
         cols += [f"{name} {typ}" for name, typ, _ in self.extra_columns]
+        # a build database made before a field was added gains its column (NULL before)
+        added = "".join(
+            f";\nALTER TABLE raw.{self.table} ADD COLUMN IF NOT EXISTS {col}" for col in cols
+        )
         return (
             f"CREATE TABLE IF NOT EXISTS raw.{self.table} ({LINEAGE_COLUMNS},\n    "
             + ",\n    ".join(cols)
             + ")"
+            + added
         )
 
 
@@ -152,6 +160,7 @@ def sql_literal(value: str) -> str:
 class LoadCounts:
     loaded: int
     rejected: int
+    notes: list[str] = field(default_factory=list)  # what the loader noticed and did
 
 
 def detect(kinds: list[TabularKind], headers: list[str]):
@@ -291,6 +300,18 @@ def load_parsed(
         f"concat_ws('; ', {', '.join(problems) or 'NULL'}) AS sw_problem, "
         f"{', '.join(final)} FROM base"
     )
+    notes: dict[int, list[str]] = {}
+    for note, applies, assignment, rows in kind.file_rules:
+        ids = [i for (i,) in con.execute(
+            f"SELECT sw_file_id FROM sw_parsed GROUP BY sw_file_id HAVING {applies}"
+        ).fetchall()]  # fmt: skip
+        if ids:
+            con.execute(
+                f"UPDATE sw_parsed SET {assignment} WHERE ({rows}) AND sw_file_id IN "
+                f"({', '.join(str(int(i)) for i in ids)})"
+            )
+            for i in ids:
+                notes.setdefault(i, []).append(note)
     if kind.extra_columns:
         extras = [f"{_inline(sql)} AS {name}" for name, _, sql in kind.extra_columns]
         con.execute(
@@ -340,7 +361,7 @@ def load_parsed(
     )
     con.execute("DROP TABLE sw_parsed")
     return {
-        file_id: verdicts.get(file_id) or LoadCounts(loaded, rejected)
+        file_id: verdicts.get(file_id) or LoadCounts(loaded, rejected, notes.get(file_id, []))
         for file_id, loaded, rejected, _ in counts
     }
 

@@ -27,6 +27,10 @@ CREATE TABLE IF NOT EXISTS ops.file_loads (
     columns_dropped VARCHAR         -- header names outside the kind's allow-list: never read
 );
 ALTER TABLE ops.file_loads ADD COLUMN IF NOT EXISTS columns_dropped VARCHAR;
+-- what dated the file's snapshot: file name, last day of data, modified time
+ALTER TABLE ops.file_loads ADD COLUMN IF NOT EXISTS snapshot_source VARCHAR;
+-- what the loader noticed and did about it (e.g. Views all 0: stored as not reported)
+ALTER TABLE ops.file_loads ADD COLUMN IF NOT EXISTS notes VARCHAR;
 CREATE TABLE IF NOT EXISTS ops.rejected_rows (
     path VARCHAR NOT NULL,
     row_number BIGINT NOT NULL,

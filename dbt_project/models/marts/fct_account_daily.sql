@@ -1,12 +1,12 @@
 -- One row per client, platform and day of the page-level exports: impressions, that
 -- day's unique reach (never to be summed across days), new followers, and the rest.
 select
-    client, platform, date, impressions, reach, new_followers, new_viewers, page_visits,
-    interactions, link_clicks, cast(null as bigint) as clicks
+    client, platform, date, impressions, reach, new_followers, followers, new_viewers,
+    page_visits, interactions, link_clicks, cast(null as bigint) as clicks
 from {{ ref('stg_meta__page_daily') }}
 union all by name
 select
     client, platform, date, impressions, reach, new_followers,
-    cast(null as bigint) as new_viewers, cast(null as bigint) as page_visits,
+    cast(null as bigint) as followers, cast(null as bigint) as new_viewers, cast(null as bigint) as page_visits,
     reactions + comments + shares as interactions, cast(null as bigint) as link_clicks, clicks
 from {{ ref('stg_linkedin__page_daily') }}

@@ -28,8 +28,9 @@ select
     coalesce(m.comments_total, m.comments_organic + coalesce(m.comments_sponsored, 0))
         as comments,
     coalesce(m.reposts_total, m.reposts_organic + coalesce(m.reposts_sponsored, 0)) as shares,
-    coalesce(f.total_followers,
+    -- no followers file for the day: not reported (NULL), not 0
+    case when f.client is not null then coalesce(f.total_followers,
              coalesce(f.organic_followers, 0) + coalesce(f.sponsored_followers, 0)
-             + coalesce(f.auto_invited_followers, 0)) as new_followers
+             + coalesce(f.auto_invited_followers, 0)) end as new_followers
 from metrics as m
 full outer join followers as f on m.client = f.client and m.date = f.date

@@ -1,48 +1,37 @@
--- Meta Ads Manager rows, one per ad (else ad set, else campaign) and reporting window.
--- Re-exports of the same window restate it: the newest export wins. Ad names repeat
--- across ad ids, so the key is the id when present, the names otherwise.
+-- Meta Ads, one row per ad (else ad set, else campaign) and reporting window, from the
+-- newest export of the window. Rows that export keeps apart for one ad and window
+-- (distinct ads sharing a name, audience segments) are added up: spend, impressions,
+-- clicks and results add; reach and frequency do not (the same person can be in two
+-- segments), so they are NULL where rows were summed.
 --
 -- A table, unlike the other staging models: fct_campaign_daily and, twice,
--- int_conversions_attributed read it, and as a view each read deduplicated every raw ad
--- row again (876,000 at L).
+-- int_conversions_attributed read it.
 {{ config(materialized='table') }}
-{% set ad_key %}
-    coalesce(
-        ad_id,
-        'name:' || coalesce(campaign_name, '') || '|' || coalesce(adset_name, '') || '|'
-        || coalesce(ad_name, '')
-    )
-{% endset %}
-
-with newest as (
-    {{ newest_rows(
-        source('raw', 'meta_ads'),
-        'client, ' ~ ad_key ~ ', reporting_start, reporting_end',
-        'snapshot_date, loaded_at, source_row_number'
-    ) }}
-)
 
 select
     client,
     'facebook' as platform,  -- Meta ads run on Facebook and Instagram; Ads Manager reports them together
-    {{ ad_key }} as ad_key,
-    ad_id,
-    ad_name,
-    adset_name,
-    coalesce(campaign_name, adset_name, ad_name) as campaign,
-    campaign_id,
-    coalesce(objective, 'unknown') as objective,
+    ad_key,
+    any_value(ad_id) as ad_id,
+    any_value(ad_name) as ad_name,
+    any_value(adset_name) as adset_name,
+    any_value(coalesce(campaign_name, adset_name, ad_name)) as campaign,
+    any_value(campaign_id) as campaign_id,
+    coalesce(max(objective), 'unknown') as objective,
     reporting_start as date_start,
     reporting_end as date_end,
-    amount_spent as spend,
-    currency_code as currency,
-    impressions,
-    reach,
-    clicks_all as clicks,
-    link_clicks,
-    results,
-    result_indicator,
-    coalesce(purchases, 0) + coalesce(leads, 0) as conversions,
-    snapshot_date,
-    loaded_at
-from newest
+    sum(amount_spent) as spend,
+    any_value(currency_code) as currency,
+    sum(impressions) as impressions,
+    case when count(*) = 1 then any_value(reach) end as reach,
+    sum(clicks_all) as clicks,
+    sum(link_clicks) as link_clicks,
+    sum(results) as results,
+    case when count(distinct result_indicator) <= 1 then max(result_indicator) else 'mixed' end
+        as result_indicator,
+    coalesce(sum(purchases), 0) + coalesce(sum(leads), 0) as conversions,
+    count(*) as rows_summed,
+    max(snapshot_date) as snapshot_date,
+    max(loaded_at) as loaded_at
+from {{ ref('stg_meta__ad_rows') }}
+group by client, ad_key, reporting_start, reporting_end

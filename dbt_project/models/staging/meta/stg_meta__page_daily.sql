@@ -1,5 +1,7 @@
 -- Meta page-level series pivoted to one row per client, platform and day. When several
--- exports cover the same day, the newest export wins.
+-- exports cover the same day, the newest export wins. A day's reach is the `Reach` series
+-- where exported (`Facebook reach`, `Couverture`), else Total Viewers; new followers the
+-- `Follows` series, else FollowerHistory's day-to-day difference (a net change).
 with latest as (
     {{ newest_rows(
         source('raw', 'meta_page_daily'),
@@ -12,10 +14,19 @@ select
     client,
     platform,
     date,
-    max(value) filter (where metric = 'views' and series = 'primary') as impressions,
-    max(value) filter (where metric = 'viewers' and series = 'total') as reach,
+    max(value) filter (where metric = 'views' and series in ('primary', 'total'))
+        as impressions,
+    coalesce(
+        max(value) filter (where metric = 'reach' and series in ('primary', 'total')),
+        max(value) filter (where metric = 'viewers' and series = 'total')
+    ) as reach,
     max(value) filter (where metric = 'viewers' and series = 'new') as new_viewers,
-    max(value) filter (where metric = 'follows') as new_followers,
+    coalesce(
+        max(value) filter (where metric = 'follows' and series in ('primary', 'total')),
+        max(value) filter (where metric = 'followers_change')
+    ) as new_followers,
+    max(value) filter (where metric = 'followers' and series in ('primary', 'total'))
+        as followers,
     max(value) filter (where metric = 'visits') as page_visits,
     max(value) filter (where metric = 'interactions') as interactions,
     max(value) filter (where metric = 'link_clicks') as link_clicks
