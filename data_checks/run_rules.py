@@ -152,13 +152,15 @@ def reconciliation(con: duckdb.DuckDBPyConnection) -> list[RuleResult]:
             FROM raw.meta_ads),
         newest AS (
             SELECT client, ad_key, reporting_start, reporting_end,
-                arg_max(source_path, (snapshot_date, loaded_at, source_path)) AS source_path
-            FROM keyed GROUP BY ALL),
+                arg_max(source_path, (snapshot_date, loaded_at, source_path)) AS newest_path
+            FROM keyed GROUP BY client, ad_key, reporting_start, reporting_end),
         loaded AS (
             SELECT client, ad_key, reporting_start, reporting_end, source_path,
                 sum(amount_spent) AS spend, sum(impressions) AS impressions
-            FROM keyed SEMI JOIN newest
-                USING (client, ad_key, reporting_start, reporting_end, source_path)
+            FROM keyed k SEMI JOIN newest n
+                ON k.client = n.client AND k.ad_key = n.ad_key
+                AND k.reporting_start = n.reporting_start AND k.reporting_end = n.reporting_end
+                AND k.source_path = n.newest_path
             GROUP BY ALL)
         SELECT l.client || '/' || coalesce(l.ad_key, m.ad_key) || '/'
             || coalesce(l.reporting_start, m.date) || ' (file landing/'

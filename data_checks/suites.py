@@ -196,8 +196,10 @@ FCT_CAMPAIGN_DAILY = TableSuite(
 FCT_ACCOUNT_DAILY = TableSuite(
     table="marts.fct_account_daily",
     key="date",
+    # a day dated by Meta's follower history holds its net change, which can be negative
     select="SELECT client || '/' || platform || '/' || date AS date, impressions, reach, "
-    "new_followers FROM marts.fct_account_daily",
+    "CASE WHEN followers IS NULL THEN new_followers END AS new_followers "
+    "FROM marts.fct_account_daily",
     rules=(
         *non_negative("fct_account_daily", ("impressions", "reach", "new_followers")),
         Rule(

@@ -34,6 +34,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
         language=args.language,
         kinds=kinds,
         quirks=not args.no_quirks,
+        real_quirks=args.quirks,
         **({"end": end} if end else {}),
     )
     print(
@@ -130,6 +131,13 @@ def parser() -> argparse.ArgumentParser:
         "--no-quirks",
         action="store_true",
         help="leave out the duplicate, Windows-1252 and HTML-error-page files",
+    )
+    demo.add_argument(
+        "--quirks",
+        action="store_true",
+        help="add a client whose exports carry every quirk of real exports (two-block "
+        "page series, older layouts, short rows, Views all 0, LinkedIn .xls, ads without "
+        "ids and broken down by age and gender)",
     )
     demo.set_defaults(func=cmd_demo_data)
 

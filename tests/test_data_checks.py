@@ -39,7 +39,7 @@ GOOD_AD = dict(
     date="2026-03-01",
     date_end="2026-03-01",
 )
-GOOD_DAY = dict(impressions=500, reach=300, new_followers=2)
+GOOD_DAY = dict(impressions=500, reach=300, new_followers=2, followers=pd.NA)
 
 
 def warehouse(posts: list[dict], ads: list[dict], days: list[dict]) -> duckdb.DuckDBPyConnection:
@@ -153,16 +153,17 @@ def test_reconciliation_follows_the_newest_restatement_even_when_it_reports_noth
         "('c', '2026-03-02', '2026-03-02 09:00', 2, 'p2', 60)"  # same day: the larger wins
     )
     con.execute(
-        f"CREATE TABLE raw.meta_ads ({lineage}, ad_id VARCHAR, campaign_name VARCHAR, "
+        f"CREATE TABLE raw.meta_ads ({lineage}, source_path VARCHAR, ad_id VARCHAR, "
+        "campaign_name VARCHAR, "
         "adset_name VARCHAR, ad_name VARCHAR, reporting_start DATE, reporting_end DATE, "
         "amount_spent DOUBLE, impressions BIGINT)"
     )
     con.execute(
         "INSERT INTO raw.meta_ads VALUES "
-        "('c', '2026-03-01', '2026-03-01 08:00', 1, 'a1', 'k', 's', 'n', '2026-02-28', "
-        "'2026-02-28', 5.0, 500), "
-        "('c', '2026-03-02', '2026-03-02 08:00', 1, 'a1', 'k', 's', 'n', '2026-02-28', "
-        "'2026-02-28', 6.0, NULL)"
+        "('c', '2026-03-01', '2026-03-01 08:00', 1, 'c/a.csv', 'a1', 'k', 's', 'n', "
+        "'2026-02-28', '2026-02-28', 5.0, 500), "
+        "('c', '2026-03-02', '2026-03-02 08:00', 1, 'c/b.csv', 'a1', 'k', 's', 'n', "
+        "'2026-02-28', '2026-02-28', 6.0, NULL)"
     )
     con.execute(f"CREATE TABLE raw.conversions ({lineage}, conversion_key VARCHAR)")
     con.execute(
@@ -175,10 +176,19 @@ def test_reconciliation_follows_the_newest_restatement_even_when_it_reports_noth
         "NULL::BIGINT AS impressions"
     )
     con.execute("CREATE TABLE marts.fct_conversions (conversion_id VARCHAR)")
+    con.execute(
+        f"CREATE TABLE raw.meta_page_daily ({lineage}, source_path VARCHAR, platform VARCHAR, "
+        "metric VARCHAR, series VARCHAR, date DATE, value BIGINT)"
+    )
+    con.execute(
+        "CREATE TABLE marts.fct_account_daily (client VARCHAR, platform VARCHAR, date DATE, "
+        "reach BIGINT, impressions BIGINT, new_followers BIGINT)"
+    )
     results = {r.name: r for r in run_rules.reconciliation(con)}
     assert {n: (r.passed, r.sample_keys) for n, r in results.items()} == {
         "reconciles_with_loaded_posts": (True, []),
         "reconciles_with_loaded_ads": (True, []),
+        "reconciles_with_loaded_page_series": (True, []),
         "reconciles_with_loaded_conversions": (True, []),
     }
     # and a drifted mart is named

@@ -23,6 +23,7 @@ from pipelines.demo import (
     meta_ads,
     meta_page_series,
 )
+from pipelines.demo import real_quirks as real_quirks_
 from pipelines.demo.posts import Written
 from pipelines.demo.roster import roster
 from pipelines.settings import DEFAULT_TIMEZONE
@@ -60,6 +61,7 @@ def generate(
     end: date = DEFAULT_END,
     kinds: tuple[str, ...] = KINDS,
     quirks: bool = True,
+    real_quirks: bool = False,
 ) -> DemoSummary:
     rng = np.random.default_rng(seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -88,15 +90,21 @@ def generate(
             total.files, total.rows = total.files + w.files, total.rows + w.rows
     if quirks and roster_:
         total.files += _add_quirks(out, roster_)
+    listed = [(c.slug, c.name, c.sector) for c in roster_]
+    if real_quirks:  # one more client, whose files carry every quirk of real exports
+        real_quirks_.write_exports(out, rng)
+        listed.append((real_quirks_.SLUG, real_quirks_.NAME, "clinic"))
     # The register sits beside landing/ (the data dir) when generating into a landing folder.
     register = out.parent / "clients.csv" if out.name == "landing" else out / "clients.csv.example"
     if not register.exists():
         register.write_text(
             "client,name,sector,timezone\n"
-            + "".join(f'{c.slug},"{c.name}",{c.sector},{DEFAULT_TIMEZONE}\n' for c in roster_),
+            + "".join(
+                f'{slug},"{name}",{sector},{DEFAULT_TIMEZONE}\n' for slug, name, sector in listed
+            ),
             encoding="utf-8",
         )
-    return DemoSummary(len(roster_), total.files, total.rows, register)
+    return DemoSummary(len(listed), total.files, total.rows, register)
 
 
 def _add_quirks(out: Path, roster_) -> int:

@@ -996,11 +996,20 @@ META_RANGE_NAME = re.compile(
     r"([A-Z][a-z]{2})-(\d{1,2})-(\d{4})[_-]([A-Z][a-z]{2})-(\d{1,2})-(\d{4})"
 )
 
+# LinkedIn's: `<page>_content_<epoch ms>.xls`, the moment of the download (LinkedIn: UTC)
+LINKEDIN_STAMP_NAME = re.compile(r"_(\d{13})\.xlsx?$", re.IGNORECASE)
+
 
 def snapshot_of(name: str, modified_at: datetime, tz: str) -> dict:
-    """The day a file's numbers stand for, and what told it: the end of the date range
-    in Meta's file name, else the file's modification time (a copy or a checkout resets
-    that; page series are then dated by their own last day, see _date_by_data)."""
+    """The day a file's numbers stand for, and what told it: the download moment in
+    LinkedIn's file name or the end of the date range in Meta's, else the file's
+    modification time (a copy or a checkout resets that; page series are then dated by
+    their own last day, see _date_by_data)."""
+    stamp = LINKEDIN_STAMP_NAME.search(name)
+    if stamp:
+        when = datetime.fromtimestamp(int(stamp.group(1)) / 1000, UTC)
+        if datetime(2010, 1, 1, tzinfo=UTC) < when <= modified_at + timedelta(days=1):
+            return {"snapshot_date": when.date(), "snapshot_source": "file name"}
     found = META_RANGE_NAME.search(name)
     if found:
         try:

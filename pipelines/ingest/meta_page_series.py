@@ -281,6 +281,8 @@ def classify_blocks(con, files: dict[int, SeriesFile]) -> list[tuple]:
     named: dict[tuple[int, int], tuple[str | None, str | None]] = {}
     out = []
     for file_id, block, title, col, header in columns:
+        if file_id not in files:  # left out of this batch (unstaged)
+            continue
         platform, source = platform_of(title), "title"
         if platform is None:
             platform, source = platform_of(header), "header"

@@ -55,7 +55,9 @@ VIEWS_NOT_REPORTED = (
     "Views is 0 on every row while Reach is positive: Meta did not report views in this "
     "export, so impressions are stored as not reported (NULL); reach and the other counts "
     "are kept",
-    "coalesce(max(views), 0) = 0 AND count(views) > 0 AND max(reach) > 0",
+    "coalesce(max(views) FILTER (WHERE sw_problem = ''), 0) = 0 "
+    "AND count(views) FILTER (WHERE sw_problem = '') > 0 "
+    "AND max(reach) FILTER (WHERE sw_problem = '') > 0",
     "views = NULL",
     "coalesce(reach, 0) > 0",
 )

@@ -265,6 +265,7 @@ def load_parsed(
     for f in kind.fields:
         if f.name not in mapping:
             final.append(f"CAST(NULL AS {TYPES[f.type][0]}) AS {f.name}")
+            base.append(f'CAST(NULL AS {TYPES[f.type][0]}) AS "{f.name}__v"')  # for row rules
             if f.required:
                 problems.append(f"'missing column {f.en[0]}'")
             continue
