@@ -408,7 +408,8 @@ def test_page_series_of_many_folders_load_together_each_dated_by_its_own_folder(
     iso_series(landing / "pharmacie-b" / "2025-10" / "Follows.csv", "Facebook follows",
                ["2025-10-01", "2025-10-02"])  # fmt: skip
     yearless(landing / "pharmacie-b" / "2025-10" / "Viewers.csv", ["1 octobre", "2 octobre"])
-    alone = landing / "pharmacie-c" / "Viewers.csv"  # no dated series in its folder
+    # no dated series in its folder; the folder names the platform the series does not
+    alone = landing / "pharmacie-c" / "facebook" / "Viewers.csv"
     yearless(alone, ["March 3", "March 4"])
     os.utime(alone, (datetime(2024, 3, 10, 12).timestamp(),) * 2)
     yearless(landing / "pharmacie-c" / "broken" / "Viewers.csv", ["March 3"], viewers="many")
@@ -420,7 +421,7 @@ def test_page_series_of_many_folders_load_together_each_dated_by_its_own_folder(
         "pharmacie-a/2026-01/Viewers.csv": "loaded",
         "pharmacie-b/2025-10/Follows.csv": "loaded",
         "pharmacie-b/2025-10/Viewers.csv": "loaded",
-        "pharmacie-c/Viewers.csv": "loaded",
+        "pharmacie-c/facebook/Viewers.csv": "loaded",
         "pharmacie-c/broken/Viewers.csv": "quarantined",
     }
     broken = next(f for f in summary.files if f.status == "quarantined")
@@ -436,7 +437,7 @@ def test_page_series_of_many_folders_load_together_each_dated_by_its_own_folder(
          [date(2025, 12, 30), date(2025, 12, 31), date(2026, 1, 1), date(2026, 1, 2)], False),
         ("pharmacie-b/2025-10/Follows.csv", [date(2025, 10, 1), date(2025, 10, 2)], False),
         ("pharmacie-b/2025-10/Viewers.csv", [date(2025, 10, 1), date(2025, 10, 2)], True),
-        ("pharmacie-c/Viewers.csv", [date(2024, 3, 3), date(2024, 3, 4)], True),
+        ("pharmacie-c/facebook/Viewers.csv", [date(2024, 3, 3), date(2024, 3, 4)], True),
     ]  # fmt: skip
     # each file numbers its own rows; the quarantined file left nothing behind
     assert con.execute(

@@ -255,21 +255,25 @@ class SeriesFile:
     end_date: date  # the day that dates its last yearless row
 
 
-def _client_platforms(con: duckdb.DuckDBPyConnection, clients: set[str]) -> dict[str, set[str]]:
-    """The Meta platforms each client's exports already loaded name for certain."""
+def _client_platforms(
+    con: duckdb.DuckDBPyConnection, clients: set[str]
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """The Meta platforms each client's loaded page series name for certain, and those of
+    its loaded post exports."""
     rows = con.execute(
-        f"SELECT DISTINCT client, platform FROM raw.{TABLE} WHERE client IN (SELECT unnest(?)) "
-        "AND platform_source IN ('title', 'header', 'folder') "
-        "UNION SELECT DISTINCT client, 'facebook' FROM raw.facebook_posts "
+        f"SELECT DISTINCT 'series', client, platform FROM raw.{TABLE} "
+        "WHERE client IN (SELECT unnest(?)) AND platform_source IN ('title', 'header', 'folder') "
+        "UNION SELECT DISTINCT 'posts', client, 'facebook' FROM raw.facebook_posts "
         "WHERE client IN (SELECT unnest(?)) "
-        "UNION SELECT DISTINCT client, 'instagram' FROM raw.instagram_posts "
+        "UNION SELECT DISTINCT 'posts', client, 'instagram' FROM raw.instagram_posts "
         "WHERE client IN (SELECT unnest(?))",
         [sorted(clients)] * 3,
     ).fetchall()
-    found: dict[str, set[str]] = {}
-    for client, platform in rows:
-        found.setdefault(client, set()).add(platform)
-    return found
+    series: dict[str, set[str]] = {}
+    posts: dict[str, set[str]] = {}
+    for what, client, platform in rows:
+        (series if what == "series" else posts).setdefault(client, set()).add(platform)
+    return series, posts
 
 
 def classify_blocks(con, files: dict[int, SeriesFile]) -> list[tuple]:
@@ -303,12 +307,14 @@ def classify_blocks(con, files: dict[int, SeriesFile]) -> list[tuple]:
                 row[3], row[4] = next(p for p in PLATFORMS if p not in others), "file"
     unknown = {files[row[0]].client for row in out if row[3] is None}
     if unknown:
-        known = _client_platforms(con, unknown)
+        # the client's other series that name their platform, else its post exports
+        series, posts = _client_platforms(con, unknown)
         for row in out:  # this batch's named series count as well
             if row[4] in ("title", "header", "folder"):
-                known.setdefault(files[row[0]].client, set()).add(row[3])
+                series.setdefault(files[row[0]].client, set()).add(row[3])
         for row in out:
-            platforms = known.get(files[row[0]].client, set())
+            client = files[row[0]].client
+            platforms = series.get(client) or posts.get(client, set())
             if row[3] is None and len(platforms) == 1:
                 row[3], row[4] = next(iter(platforms)), "client"
     return [tuple(row) for row in out]
