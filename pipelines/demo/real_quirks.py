@@ -14,30 +14,17 @@ from pathlib import Path
 import numpy as np
 import xlwt
 
+from pipelines.demo.facebook_posts import COLUMNS_EN
+
 SLUG = "clinique-exports-reels"
 NAME = "Clinique Exports Réels"
 JAN = [date(2026, 1, 1) + timedelta(days=i) for i in range(31)]
 FEB = [date(2026, 2, 1) + timedelta(days=i) for i in range(28)]
 DEC = [date(2025, 12, 1) + timedelta(days=i) for i in range(31)]
 NOV = [date(2025, 11, 1) + timedelta(days=i) for i in range(30)]
+# the post export's own columns up to `Date`, then Views twice, as some 2025 exports have it
 FB_HEADER = [
-    "Post ID",
-    "Page ID",
-    "Page name",
-    "Title",
-    "Description",
-    "Duration (sec)",
-    "Publish time",
-    "Caption type",
-    "Permalink",
-    "Is crosspost",
-    "Is share",
-    "Post type",
-    "Languages",
-    "Custom labels",
-    "Funded content status",
-    "Data comment",
-    "Date",
+    *COLUMNS_EN[: COLUMNS_EN.index("Date") + 1],
     "Views",
     "Reach",
     "Reactions, Comments and Shares",
