@@ -19,9 +19,12 @@ from pipelines.settings import DBT_PROJECT_DIR, Paths, export_dbt_environment
 
 
 def load(p: Paths) -> dict:
+    from data_checks.runner import FileValidator
     from pipelines.ingest.landing import LandingLoader
 
-    summary = LandingLoader(p, "bench", progress=lambda _m: None).run()
+    summary = LandingLoader(
+        p, "bench", validate=FileValidator().problems, progress=lambda _m: None
+    ).run()
     return {"rows": summary.rows_loaded, "files": summary.count("loaded")}
 
 

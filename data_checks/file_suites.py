@@ -14,9 +14,25 @@ that profile once per batch; the failing rows name the failing files.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import great_expectations as gx
 
-from pipelines.ingest.tabular import TabularKind
+
+class FieldSpec(Protocol):
+    name: str
+    type: str
+    required: bool
+
+
+class TabularKind(Protocol):
+    """What a suite needs of an export kind (pipelines.ingest.tabular.TabularKind has it):
+    described, not imported, so that the checks never import the ingest they judge."""
+
+    name: str
+    fields: tuple[FieldSpec, ...]
+    signature: tuple[str, ...]
+
 
 MIN_GOOD_SHARE = 0.5
 ROWS = "rows"

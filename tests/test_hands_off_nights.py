@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from data_checks.runner import FileValidator
 from pipelines import run_lock
 from pipelines.ingest.landing import LandingLoader
 from pipelines.settings import Paths
@@ -204,7 +205,7 @@ def test_a_file_still_being_written_waits_for_the_next_run(data_dir: Path, real_
 
     writer = threading.Thread(target=finish_download)
     writer.start()
-    first = LandingLoader(p, "run-1").run()
+    first = LandingLoader(p, "run-1", validate=FileValidator().problems).run()
     writer.join()
     assert [(f.path, f.status) for f in first.files] == [
         ("pharmacie-dupont/facebook/posts.csv", "deferred")
@@ -213,7 +214,7 @@ def test_a_file_still_being_written_waits_for_the_next_run(data_dir: Path, real_
 
     old = time.time() - 3600  # the download finished an hour ago
     os.utime(target, (old, old))
-    second = LandingLoader(p, "run-2").run()
+    second = LandingLoader(p, "run-2", validate=FileValidator().problems).run()
     assert [f.status for f in second.files] == ["loaded"]
     with duckdb.connect(str(p.build_db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM ops.file_loads").fetchone()[0] == 1

@@ -11,6 +11,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from data_checks.runner import FileValidator
 from pipelines.demo import facebook_posts as demo_fb
 from pipelines.demo.generate import generate
 from pipelines.demo.roster import DemoClient
@@ -21,7 +22,9 @@ LINEAGE = ["client", "source_path", "source_sha256", "loaded_at", "snapshot_date
 
 
 def load(data_dir: Path):
-    summary = LandingLoader(paths(), run_id="test", progress=lambda _: None).run()
+    summary = LandingLoader(
+        paths(), run_id="test", validate=FileValidator().problems, progress=lambda _: None
+    ).run()
     return summary, duckdb.connect(str(data_dir / "build" / "social.duckdb"), read_only=True)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from data_checks.runner import FileValidator
 from pipelines.ingest.landing import LandingLoader
 from pipelines.settings import paths
 
@@ -16,7 +17,9 @@ REAL_FB = "facebook_posts_Sep-01-2025_Sep-30-2025.csv"
 
 
 def load(data_dir: Path):
-    summary = LandingLoader(paths(), run_id="test", progress=lambda _: None).run()
+    summary = LandingLoader(
+        paths(), run_id="test", validate=FileValidator().problems, progress=lambda _: None
+    ).run()
     return summary, duckdb.connect(str(data_dir / "build" / "social.duckdb"), read_only=True)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from data_checks.runner import FileValidator
 from pipelines.export import export_csv
 from pipelines.ingest.landing import LandingLoader
 from pipelines.privacy import salt_file
@@ -169,7 +170,9 @@ def test_personal_columns_never_reach_any_stored_byte(data_dir: Path, tmp_path: 
 
 def load(data_dir: Path) -> tuple[list, list[str]]:
     progress: list[str] = []
-    summary = LandingLoader(Paths(data_dir), "run-1", progress=progress.append).run()
+    summary = LandingLoader(
+        Paths(data_dir), "run-1", validate=FileValidator().problems, progress=progress.append
+    ).run()
     return summary.files, progress
 
 

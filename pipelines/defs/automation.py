@@ -5,7 +5,7 @@ import time
 
 import dagster as dg
 
-from pipelines.ingest.landing import SETTLE_SECONDS, landed_files
+from pipelines.ingest.scan import SETTLE_SECONDS, landed_files
 from pipelines.run_report import build_report, save_report
 from pipelines.settings import paths
 

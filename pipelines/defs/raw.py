@@ -55,7 +55,11 @@ REJECTED_ROWS_KEY = dg.AssetKey(["ops", "rejected_rows"])
 def landing_files(context: dg.AssetExecutionContext):
     """Detect, validate and load the new files of landing/; quarantine what cannot be loaded."""
     p = paths()
-    loader = LandingLoader(p, context.run_id, progress=context.log.info)
+    from data_checks.runner import FileValidator  # Great Expectations: 5 s, only when loading
+
+    loader = LandingLoader(
+        p, context.run_id, validate=FileValidator().problems, progress=context.log.info
+    )
     try:
         # Held until this run's process ends: one run per data dir, whoever started it.
         run_lock.try_acquire(p, context.run_id)

@@ -10,6 +10,7 @@ record (its recognised columns only: nothing outside a kind's allow-list is stor
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -161,6 +162,11 @@ class LoadCounts:
     loaded: int
     rejected: int
     notes: list[str] = field(default_factory=list)  # what the loader noticed and did
+
+
+# judges each staged, parsed file as a whole: {sw_file_id: problems} (files without any are
+# absent); the data_checks package provides it, the Dagster asset passes it in
+Validate = Callable[[duckdb.DuckDBPyConnection, "TabularKind"], dict[int, list[str]]]
 
 
 def detect(kinds: list[TabularKind], headers: list[str]):

@@ -1,0 +1,122 @@
+"""Stage 4, ledger: each file's outcome recorded once, in ops.file_loads, and moved to
+quarantine/ (beside a .reason.txt) when it cannot be loaded.
+
+Rows of loaded files are written in the same transaction as their raw rows; a file that
+changed since the scan is never quarantined (half a file is not a bad file): it waits
+for the next run, unrecorded.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from pipelines.ingest.errors import UnreadableFile
+from pipelines.ingest.records import FileOutcome, LandedFile, Loaded, Refused
+from pipelines.privacy import one_line
+
+STILL_BEING_WRITTEN = "still being written; it will be loaded by the next run"
+
+
+def reason_of(problem: UnreadableFile) -> str:
+    return f"{problem.problem.rstrip('.')}. {problem.advice}"
+
+
+def deferred(file: LandedFile) -> FileOutcome:
+    return FileOutcome(file.rel, "deferred", reason=STILL_BEING_WRITTEN)
+
+
+@dataclass
+class Ledger:
+    quarantine_dir: Path
+    run_id: str
+    loaded_at: datetime
+
+    def loaded(self, con: duckdb.DuckDBPyConnection, results: list[Loaded]) -> None:
+        """ops.file_loads rows of the files a batch loaded (inside its transaction)."""
+        self._insert(
+            con,
+            [
+                _file_row(r.unit.file, r.unit.lineage.sha256)
+                | {
+                    "status": "loaded",
+                    "kind": r.kind,
+                    "language": r.language,
+                    "rows_loaded": r.counts.loaded,
+                    "rows_rejected": r.counts.rejected,
+                    "snapshot_date": r.unit.lineage.snapshot_date,
+                    "snapshot_source": r.unit.lineage.snapshot_source,
+                    "columns_dropped": ", ".join(r.dropped) or None,
+                    "notes": "; ".join(r.counts.notes) or None,
+                }
+                for r in results
+            ],
+        )
+
+    @staticmethod
+    def outcome(r: Loaded) -> FileOutcome:
+        return FileOutcome(
+            r.unit.file.rel,
+            "loaded",
+            r.unit.lineage.client,
+            r.kind,
+            r.language,
+            r.counts.loaded,
+            r.counts.rejected,
+            columns_dropped=r.dropped,
+            notes=r.counts.notes,
+        )
+
+    def refused(self, con: duckdb.DuckDBPyConnection, r: Refused) -> FileOutcome:
+        """Quarantined with its problem; still being written when it moved (or has none)."""
+        if r.problem is None or r.file.changed():
+            return deferred(r.file)
+        reason = reason_of(r.problem)
+        self._quarantine(r.file, reason)
+        row = _file_row(r.file, r.sha256) | {"status": "quarantined", "reason": reason}
+        self._insert(con, [row])
+        return FileOutcome(r.file.rel, "quarantined", r.file.client, reason=reason)
+
+    def duplicate(self, con, file: LandedFile, sha256: str, earlier: str) -> FileOutcome:
+        reason = f"same content as {earlier}, already loaded"
+        self._insert(con, [_file_row(file, sha256) | {"status": "duplicate", "reason": reason}])
+        return FileOutcome(file.rel, "duplicate", file.client, reason=reason)
+
+    def _insert(self, con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
+        """Rows of ops.file_loads; all rows given have the same keys."""
+        if not rows:
+            return
+        rows = [row | {"loaded_at": self.loaded_at, "run_id": self.run_id} for row in rows]
+        cols = list(rows[0])
+        con.executemany(
+            f"INSERT INTO ops.file_loads ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [[row[c] for c in cols] for row in rows],
+        )
+
+    def _quarantine(self, file: LandedFile, reason: str) -> None:
+        target = self.quarantine_dir / file.rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        stem, n = target, 1
+        while target.exists():
+            target = stem.with_name(f"{stem.stem}.{n}{stem.suffix}")
+            n += 1
+        shutil.move(str(file.path), target)
+        target.with_name(target.name + ".reason.txt").write_text(
+            f"File: landing/{one_line(file.rel)}\n"
+            f"Quarantined: {self.loaded_at:%Y-%m-%d %H:%M} UTC\nProblem: {reason}\n",
+            encoding="utf-8",
+        )
+
+
+def _file_row(file: LandedFile, sha256: str | None) -> dict:
+    return {
+        "path": file.rel,
+        "sha256": sha256,
+        "client": file.client,
+        "size_bytes": file.stat.st_size,
+        "modified_at": file.modified_at,
+    }
