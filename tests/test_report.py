@@ -117,7 +117,7 @@ def test_outside_text_is_escaped_in_the_report():
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "a&amp;b" in svg
     assert _link("javascript:alert(1)") == "" and _link("data:text/html,x") == ""
     assert _link('https://www.facebook.com/1/posts/2"onmouseover="x') == (
-        '<a href="https://www.facebook.com/1/posts/2&quot;onmouseover=&quot;x" '
+        '<a href="https://www.facebook.com/1/posts/2&#34;onmouseover=&#34;x" '
         'rel="noopener noreferrer">↗</a>'
     )
 
