@@ -179,13 +179,27 @@ def test_every_fact_table_matches_values_worked_out_by_hand(data_dir: Path) -> N
     }
     published = dict(rows("SELECT post_id, published_at AT TIME ZONE 'UTC' FROM marts.dim_post"))
     assert published["101"] == datetime(2026, 3, 1, 14, 0)  # 09:00 in Montréal (EST)
-    assert published["7000000001"] == datetime(2026, 3, 1, 0, 0)  # LinkedIn days are UTC
+    # LinkedIn's Created date is the page's local day, as given: midnight in Montréal
+    assert published["7000000001"] == datetime(2026, 3, 1, 5, 0)
+    local_days = dict(rows("SELECT post_id, published_date::VARCHAR FROM analytics.posts"))
+    assert local_days == {
+        "101": "2026-03-01",
+        "102": "2026-03-02",
+        "201": "2026-03-01",
+        "7000000001": "2026-03-01",
+    }
 
-    assert rows("""SELECT d.date::VARCHAR, d.impressions, d.engagements, d.clicks, d.reach_to_date
+    assert rows("""SELECT d.date::VARCHAR, d.days_covered, d.impressions, d.engagements, d.clicks,
+                          d.reach_to_date
                    FROM marts.fct_post_daily d JOIN marts.dim_post p USING (post_key)
                    WHERE p.post_id = '101' ORDER BY d.date""") == [
-        ("2026-03-01", 1000, 50, 10, 800),
-        ("2026-03-02", 500, 22, 10, 1100),
+        ("2026-03-01", 1, 1000, 50, 10, 800),  # published and first exported on Mar 1
+        ("2026-03-02", 1, 500, 22, 10, 1100),
+    ]
+    # Instagram 201, published Mar 1, first exported Mar 2: its first increment spans 2 days
+    assert rows("""SELECT d.date::VARCHAR, d.days_covered FROM marts.fct_post_daily d
+                   JOIN marts.dim_post p USING (post_key) WHERE p.post_id = '201'""") == [
+        ("2026-03-02", 2)
     ]
 
     assert rows("""SELECT spend, currency, impressions, round(frequency, 6), cpm, cpc,
@@ -193,6 +207,14 @@ def test_every_fact_table_matches_values_worked_out_by_hand(data_dir: Path) -> N
                    FROM marts.fct_campaign_daily""") == [
         (10.0, "CAD", 2000, 1.25, 5.0, 0.5, 0.0125, 20, "Traffic")
     ]
+    # The clinic's own conversions: c2 names the ad (id 900), c3 only the campaign (any
+    # case); both booked on Mar 2, the day after the ad's one-day window (within 7 days):
+    # 2 conversions for $10.00 = $5.00 each. Meta's 20 results are another count.
+    assert rows("""SELECT attributed_conversions, cost_per_attributed_conversion
+                   FROM marts.fct_campaign_daily""") == [(2.0, 5.0)]
+    assert rows("""SELECT campaign, results, attributed_conversions,
+                          cost_per_attributed_conversion
+                   FROM analytics.campaigns""") == [("Prise de rendez-vous", 20, 2.0, 5.0)]
 
     assert rows("""SELECT platform, date::VARCHAR, impressions, reach, new_followers
                    FROM marts.fct_account_daily""") == [("linkedin", "2026-03-01", 150, 100, 2)]

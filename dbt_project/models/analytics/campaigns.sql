@@ -1,5 +1,8 @@
 -- Paid campaigns over the whole reporting period, compared only within their objective
 -- (a reach campaign's CPM and a traffic campaign's CPC answer different questions).
+-- Meta's own outcome is `results` (what a result is: `result_indicator`) and
+-- `meta_conversions`; the client's own is `attributed_conversions`, as fct_campaign_daily
+-- credits them (its conversions whose UTM names the campaign or one of its ads).
 with totals as (
     select
         client,
@@ -14,7 +17,11 @@ with totals as (
         sum(clicks) as clicks,
         sum(link_clicks) as link_clicks,
         sum(results) as results,
-        sum(conversions) as conversions
+        string_agg(distinct result_indicator, ', ' order by result_indicator)
+            as result_indicator,
+        sum(conversions) as meta_conversions,
+        -- shares of one conversion add up to 1 (up to float error)
+        round(sum(attributed_conversions), 6) as attributed_conversions
     from {{ ref('fct_campaign_daily') }}
     group by all
 )
@@ -33,12 +40,15 @@ select
     t.clicks,
     t.link_clicks,
     t.results,
-    t.conversions,
+    t.result_indicator,
+    t.meta_conversions,
+    t.attributed_conversions,
     {{ safe_ratio('t.spend * 1000', 't.impressions') }} as cpm,
     {{ safe_ratio('t.spend', 'coalesce(t.link_clicks, t.clicks)') }} as cpc,
     {{ safe_ratio('t.clicks', 't.impressions') }} as ctr,
     {{ safe_ratio('t.spend', 't.results') }} as cost_per_result,
-    {{ safe_ratio('t.spend', 't.conversions') }} as cost_per_conversion,
+    {{ safe_ratio('t.spend', 't.meta_conversions') }} as cost_per_meta_conversion,
+    {{ safe_ratio('t.spend', 't.attributed_conversions') }} as cost_per_attributed_conversion,
     rank() over (
         partition by t.client, t.objective
         order by {{ safe_ratio('t.spend', 't.results') }} asc nulls last

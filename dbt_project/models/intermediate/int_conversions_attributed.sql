@@ -44,6 +44,7 @@ select
     ) as platform,
     p.post_key,
     coalesce(a.campaign, k.campaign) as campaign,
+    a.ad_id,  -- set when utm_content named one of the client's ads
     case
         when p.post_key is not null then 'post'
         when a.campaign is not null or k.campaign is not null then 'campaign'

@@ -38,7 +38,7 @@ touched as (
 ),
 {% endif %}
 
--- Meta exports publish times in the page's zone (the client's); LinkedIn in UTC.
+-- Meta exports publish times in the page's zone (the client's); LinkedIn a local date.
 snapshots as (
     select {{ post_columns }}, timezone(coalesce(c.timezone, 'America/Toronto'), published_at_local)
         as published_at
@@ -49,8 +49,9 @@ snapshots as (
     from {{ ref('stg_meta__instagram_posts') }}
     left join clients as c using (client)
     union all
-    select {{ post_columns }}, timezone('UTC', published_at_utc)
+    select {{ post_columns }}, timezone(coalesce(c.timezone, 'America/Toronto'), published_at_local)
     from {{ ref('stg_linkedin__posts') }}
+    left join clients as c using (client)
 )
 
 select

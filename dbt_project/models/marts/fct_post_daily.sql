@@ -1,6 +1,8 @@
 -- One row per post and export day: the daily increments of its lifetime metrics,
 -- derived from successive exports. A day without an export folds into the next one
--- (days_covered says how many days an increment spans). Reach is unique people: it is
+-- (days_covered says how many days an increment spans: the first from the client-local
+-- publication day, the others from the previous export). Increments stay on their export
+-- day: nothing is spread over days it does not know. Reach is unique people: it is
 -- kept as reach_to_date, never differenced or summed. A lifetime metric that went down
 -- is flagged, not hidden.
 --
@@ -12,12 +14,19 @@
     incremental_strategy='delete+insert',
 ) }}
 
-with snapshots as (
+with clients as (
+    select client, timezone from {{ ref('stg_clients__clients') }}
+),
+
+snapshots as (
     select
         post_key, client, platform, snapshot_date, impressions, reach, clicks, loaded_at,
+        cast(timezone(coalesce(c.timezone, 'America/Toronto'), published_at) as date)
+            as published_date,
         coalesce(reactions, 0) + coalesce(comments, 0) + coalesce(shares, 0)
             + coalesce(saves, 0) + coalesce(clicks, 0) as engagements
     from {{ ref('int_post_snapshots_unioned') }}
+    left join clients as c using (client)
     {% if is_incremental() %}
     where post_key in (
         select post_key from {{ ref('int_post_snapshots_unioned') }}
@@ -42,7 +51,9 @@ select
     client,
     platform,
     snapshot_date as date,
-    coalesce(snapshot_date - previous_date, 1) as days_covered,
+    coalesce(
+        snapshot_date - previous_date, greatest(snapshot_date - published_date + 1, 1), 1
+    ) as days_covered,
     impressions - coalesce(previous_impressions, 0) as impressions,
     engagements - coalesce(previous_engagements, 0) as engagements,
     clicks - coalesce(previous_clicks, 0) as clicks,

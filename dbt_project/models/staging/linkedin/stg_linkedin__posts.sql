@@ -1,5 +1,6 @@
 -- One row per LinkedIn post and snapshot date. LinkedIn reports no reach (NULL, never 0)
--- and no saves; Reposts are shares. Created date is a UTC day.
+-- and no saves; Reposts are shares. Created date is the page's local calendar day, as
+-- LinkedIn shows it: never shifted by a time zone.
 with deduplicated as (
     {{ latest_restatement(source('raw', 'linkedin_posts')) }}
 )
@@ -8,8 +9,8 @@ select
     client,
     'linkedin' as platform,
     post_id,
-    -- a UTC calendar day; read at midnight UTC, then shown in the client's zone downstream
-    cast(created_date as timestamp) as published_at_utc,
+    -- no time of day: local midnight, so that its local date is the Created date
+    cast(created_date as timestamp) as published_at_local,
     post_link as permalink,
     coalesce(content_type, post_type) as source_post_type,
     cast(null as varchar) as custom_labels,
