@@ -1,5 +1,14 @@
--- Week over week and quarter over quarter, per client and platform, against a baseline:
--- the average of the previous 8 weeks (or 4 quarters) of impressions per post.
+-- Week over week, month over month and quarter over quarter, per client and platform, on
+-- a calendar: every period from the client-platform's first to its last is present (posts
+-- 0 where none), so a change is always against the previous calendar period, and the
+-- baseline is the average impressions per post of the 8 weeks (3 months, 4 quarters)
+-- before, periods without posts included as periods without posts.
+--
+-- Two views of a period side by side: the publication cohort (the posts published in it,
+-- with their lifetime numbers so far: young periods look small until their posts mature,
+-- cohort_maturity_days says how long the newest export has watched it) and the activity
+-- (impressions_accrued, engagements_accrued: the daily increments that happened in it,
+-- whatever the posts' age).
 with periods as (
     select
         period_grain,
@@ -13,17 +22,74 @@ with periods as (
         sum(clicks) as clicks,
         sum(conversions) as conversions
     from {{ ref('fct_content_performance') }}
-    where period_grain in ('week', 'quarter')
+    group by all
+),
+
+steps as (
+    select * from (values
+        ('week', interval 7 day, 8),
+        ('month', interval 1 month, 3),
+        ('quarter', interval 3 month, 4)
+    ) as s (period_grain, step, baseline_periods)
+),
+
+calendar as (
+    select
+        b.client,
+        b.platform,
+        b.period_grain,
+        cast(unnest(generate_series(
+            cast(b.first_start as timestamp), cast(b.last_start as timestamp), s.step
+        )) as date) as period_start
+    from (
+        select client, platform, period_grain, min(period_start) as first_start,
+            max(period_start) as last_start
+        from periods
+        group by all
+    ) as b
+    join steps as s using (period_grain)
+),
+
+activity as (
+    select d.client, d.platform, s.period_grain,
+        cast(date_trunc(s.period_grain, d.date) as date) as period_start,
+        sum(d.impressions) as impressions_accrued,
+        sum(d.engagements) as engagements_accrued
+    from {{ ref('fct_post_daily') }} as d
+    cross join steps as s
+    group by all
+),
+
+watched as (  -- the newest export day per client and platform
+    select client, platform, max(metrics_as_of) as newest_export
+    from {{ ref('fct_post_performance') }}
     group by all
 ),
 
 rated as (
     select
-        *,
-        {{ safe_ratio('engagements', 'impressions') }} as engagement_rate,
-        {{ safe_ratio('clicks', 'impressions') }} as ctr,
-        {{ safe_ratio('impressions', 'posts') }} as impressions_per_post
-    from periods
+        k.period_grain,
+        k.period_start,
+        k.client,
+        k.platform,
+        coalesce(p.posts, 0) as posts,
+        coalesce(p.impressions, 0) as impressions,
+        coalesce(p.reach_sum, 0) as reach_sum,
+        coalesce(p.engagements, 0) as engagements,
+        coalesce(p.clicks, 0) as clicks,
+        p.conversions,
+        {{ safe_ratio('p.engagements', 'p.impressions') }} as engagement_rate,
+        {{ safe_ratio('p.clicks', 'p.impressions') }} as ctr,
+        {{ safe_ratio('p.impressions', 'p.posts') }} as impressions_per_post,
+        coalesce(a.impressions_accrued, 0) as impressions_accrued,
+        coalesce(a.engagements_accrued, 0) as engagements_accrued,
+        w.newest_export - (cast(k.period_start + s.step as date) - 1) as cohort_maturity_days,
+        s.baseline_periods
+    from calendar as k
+    join steps as s using (period_grain)
+    left join periods as p using (client, platform, period_grain, period_start)
+    left join activity as a using (client, platform, period_grain, period_start)
+    left join watched as w using (client, platform)
 )
 
 select
@@ -45,16 +111,17 @@ select
     {{ safe_ratio('r.impressions', 'lag(r.impressions) over w') }} - 1 as impressions_change,
     r.engagement_rate - lag(r.engagement_rate) over w as engagement_rate_change,
     r.ctr - lag(r.ctr) over w as ctr_change,
-    case
-        when r.period_grain = 'week' then avg(r.impressions_per_post) over (
-            partition by r.client, r.platform, r.period_grain order by r.period_start
-            rows between 8 preceding and 1 preceding
-        )
-        else avg(r.impressions_per_post) over (
-            partition by r.client, r.platform, r.period_grain order by r.period_start
-            rows between 4 preceding and 1 preceding
-        )
-    end as baseline_impressions_per_post
+    {{ safe_ratio(
+        'sum(r.impressions) over baseline', 'sum(r.posts) over baseline'
+    ) }} as baseline_impressions_per_post,
+    r.impressions_accrued,
+    r.engagements_accrued,
+    r.cohort_maturity_days
 from rated as r
 join {{ ref('dim_client') }} as c using (client)
-window w as (partition by r.client, r.platform, r.period_grain order by r.period_start)
+window
+    w as (partition by r.client, r.platform, r.period_grain order by r.period_start),
+    baseline as (
+        partition by r.client, r.platform, r.period_grain order by r.period_start
+        rows between r.baseline_periods preceding and 1 preceding
+    )

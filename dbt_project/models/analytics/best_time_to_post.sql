@@ -1,0 +1,53 @@
+-- When to post: per client, platform and content type, each local weekday x hour band with
+-- the posts published in it, their median engagement rate and median impressions at 7
+-- days, and whether enough posts stand behind the cell to read it (var('best_time_min_posts');
+-- below that, no verdict). Medians, not means: one viral post does not make a good slot.
+-- Only posts whose numbers are at least var('min_post_age_days') days old count (younger
+-- ones have not had their reach). LinkedIn exports a date without a time: its hour band is
+-- 'unknown'.
+with posts as (
+    select
+        p.post_key,
+        p.client,
+        p.platform,
+        p.content_type,
+        p.engagement_rate,
+        timezone(c.timezone, p.published_at) as published_local,
+        cast(timezone(c.timezone, p.published_at) as date) as published_date
+    from {{ ref('fct_post_performance') }} as p
+    join {{ ref('dim_client') }} as c using (client)
+    where p.metrics_as_of - cast(timezone(c.timezone, p.published_at) as date)
+        >= {{ var('min_post_age_days') }}
+),
+
+at_seven_days as (  -- lifetime impressions on the post's 7th day, where an export saw it
+    select d.post_key, arg_max(d.impressions_to_date, d.date) as impressions_7d
+    from {{ ref('fct_post_daily') }} as d
+    join posts as p using (post_key)
+    where d.date = p.published_date + 7
+    group by all
+)
+
+select
+    p.client,
+    p.platform,
+    p.content_type,
+    isodow(p.published_local) as weekday,
+    case
+        when p.platform = 'linkedin' then 'unknown'
+        when hour(p.published_local) < 6 then '00-06'
+        when hour(p.published_local) < 9 then '06-09'
+        when hour(p.published_local) < 12 then '09-12'
+        when hour(p.published_local) < 15 then '12-15'
+        when hour(p.published_local) < 18 then '15-18'
+        when hour(p.published_local) < 21 then '18-21'
+        else '21-24'
+    end as hour_band,
+    count(*) as posts,
+    median(p.engagement_rate) as median_engagement_rate,
+    median(s.impressions_7d) as median_impressions_7d,
+    count(s.impressions_7d) as posts_seen_at_7_days,
+    count(*) >= {{ var('best_time_min_posts') }} as enough_posts
+from posts as p
+left join at_seven_days as s using (post_key)
+group by all
