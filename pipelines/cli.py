@@ -82,6 +82,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sql(args: argparse.Namespace) -> int:
+    from pipelines.sql_shell import SqlError, run_sql
+
+    try:
+        return run_sql(paths(), args.query, max_rows=args.max_rows, csv=args.csv)
+    except SqlError as exc:
+        print(f"socialwh sql: {exc}", file=sys.stderr)
+        return 2
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
     p = paths().ensure()
     use_instance(p)
@@ -169,6 +179,14 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, help="the CSV file to write")
     export.add_argument("--client", help="only this client's rows")
     export.set_defaults(func=cmd_export)
+
+    sql = sub.add_parser(
+        "sql", help="SQL on the published warehouse, read-only (a shell when given no query)"
+    )
+    sql.add_argument("query", nargs="?", help='e.g. "SELECT * FROM analytics.posts LIMIT 5"')
+    sql.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    sql.add_argument("--max-rows", type=int, default=40, help="rows shown in a table (40)")
+    sql.set_defaults(func=cmd_sql)
 
     ui = sub.add_parser("ui", help="Dagster webserver and daemon (schedules, sensors)")
     ui.add_argument("--host", default="127.0.0.1")

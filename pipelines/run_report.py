@@ -9,6 +9,7 @@ latest one and the UI shows its headline as the run's `socialwh/outcome` tag.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -148,8 +149,8 @@ def build_report(p: Paths, instance: dg.DagsterInstance, run_id: str) -> RunRepo
         out.append(f"Warehouse published: {p.warehouse}")
         out.append(
             "Query it read-only, e.g.:\n"
-            f'  duckdb -readonly {p.warehouse} "SELECT * FROM marts.fct_post_performance '
-            'LIMIT 10"\n'
+            f"  SOCIALWH_DATA_DIR={p.data_dir} {Path(sys.executable).parent / 'socialwh'} sql "
+            '"SELECT * FROM analytics.posts LIMIT 10"\n'
             f"  python -c \"import duckdb; print(duckdb.connect('{p.warehouse}', "
             "read_only=True).sql('FROM marts.dim_client'))\""
         )

@@ -28,6 +28,7 @@ LAYERS: list[set[str]] = [
         "pipelines.run_report",
         "pipelines.run_lock",
         "pipelines.instance",
+        "pipelines.sql_shell",
     },
     {"pipelines.settings", "pipelines.privacy"},
 ]
