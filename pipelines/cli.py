@@ -47,9 +47,19 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from data_checks.run_rules import MARTS
     from pipelines.run import run_nightly
 
-    return run_nightly(paths(), full_refresh=args.full_refresh)
+    accepted = [t if "." in t else f"marts.{t}" for t in args.accept_drop]
+    unknown = [t for t in accepted if t.removeprefix("marts.") not in MARTS or "." in t[6:]]
+    if unknown:
+        print(
+            f"socialwh run: --accept-drop {', '.join(unknown)}: not a mart whose row count is "
+            f"checked; one of: {', '.join('marts.' + m for m in MARTS)}",
+            file=sys.stderr,
+        )
+        return 2
+    return run_nightly(paths(), full_refresh=args.full_refresh, accept_drop=accepted)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -156,6 +166,14 @@ def parser() -> argparse.ArgumentParser:
         "--full-refresh",
         action="store_true",
         help="rebuild the incremental models from all loaded data",
+    )
+    run.add_argument(
+        "--accept-drop",
+        action="append",
+        default=[],
+        metavar="TABLE",
+        help="publish although TABLE (e.g. marts.fct_post_daily) has fewer rows than the "
+        "published warehouse: the drop is expected (an export removed on purpose); this run only",
     )
     run.set_defaults(func=cmd_run)
 

@@ -14,7 +14,7 @@ from pipelines.settings import Paths
 WAIT_FOR_OTHER_RUN_S = 3 * 3600
 
 
-def run_nightly(p: Paths, full_refresh: bool = False) -> int:
+def run_nightly(p: Paths, full_refresh: bool = False, accept_drop: list[str] | None = None) -> int:
     p.ensure()
     use_instance(p)
     import dagster as dg
@@ -43,7 +43,10 @@ def run_nightly(p: Paths, full_refresh: bool = False) -> int:
             tags={"socialwh/trigger": "cli", "socialwh/pid": str(os.getpid())},
             run_config={
                 "loggers": {"console": {"config": {"log_level": "INFO"}}},
-                "ops": {"dbt_models": {"config": {"full_refresh": full_refresh}}},
+                "ops": {
+                    "dbt_models": {"config": {"full_refresh": full_refresh}},
+                    "run_level_rules": {"config": {"accept_drop": accept_drop or []}},
+                },
             },
         )
         report = build_report(p, instance, result.run_id)

@@ -162,6 +162,17 @@ def build_report(p: Paths, instance: dg.DagsterInstance, run_id: str) -> RunRepo
         )
         out.append(f"Nothing published: {previous} ({p.warehouse}).")
         out.append("What to do: " + _advice(blocking_failed, failed_steps, crash))
+        drops = [
+            e.asset_key.to_user_string().replace("/", ".")
+            for e in blocking_failed
+            if e.check_name == "volume_no_drop"
+        ]
+        if drops:
+            out.append(
+                "If fewer rows are expected (an export removed from landing/ on purpose, a "
+                "rebuild after one left), publish this once with: socialwh run "
+                + " ".join(f"--accept-drop {table}" for table in drops)
+            )
     out.append(f"Run recorded in the Dagster instance at {p.dagster_home} (see `make ui`).")
     return RunReport(run_id, status, published, headline, out)
 

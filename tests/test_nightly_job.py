@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -425,6 +426,37 @@ def test_drifted_model_fails_reconciliation_and_volume(data_dir: Path) -> None:
             ).fetchone()[0]
             == 1
         )
+
+
+def test_an_expected_drop_is_accepted_once_and_the_next_night_is_clear(data_dir: Path) -> None:
+    """The README's rebuild (rm -rf build) after an export has left landing/: the marts have
+    fewer rows than the published file. Blocked, the operator accepts it once, and the next
+    night compares with what was published then (it does not stay blocked for good)."""
+    socialwh(
+        "demo-data", "--out", str(data_dir / "landing"), "--clients", "1", "--days", "3",
+        "--kinds", "facebook", "--no-quirks", data=data_dir, check=True,
+    )  # fmt: skip
+    socialwh("run", data=data_dir, check=True)
+    warehouse = data_dir / "warehouse" / "social.duckdb"
+    published = digest(warehouse)
+    oldest = sorted((data_dir / "landing").rglob("*.csv"))[0]
+    oldest.unlink()
+    shutil.rmtree(data_dir / "build")
+
+    blocked = socialwh("run", data=data_dir)
+    assert blocked.returncode == 1 and digest(warehouse) == published
+    dropped = re.findall(r"FAILED volume_no_drop on marts/(\w+) \(blocking\)", blocked.stdout)
+    assert "fct_post_daily" in dropped
+    accept = [arg for table in dropped for arg in ("--accept-drop", f"marts.{table}")]
+    assert f"socialwh run {' '.join(accept)}" in blocked.stdout
+
+    bad = socialwh("run", "--accept-drop", "marts.nope", data=data_dir)
+    assert bad.returncode == 2 and "marts.fct_post_daily" in bad.stderr
+
+    accepted = socialwh("run", *accept, data=data_dir, check=True)
+    assert "FAILED volume_no_drop" not in accepted.stdout
+    assert digest(warehouse) != published
+    socialwh("run", data=data_dir, check=True)  # the next night: nothing to accept
 
 
 def test_unlisted_clients_are_named_a_few_at_a_time_in_the_report() -> None:
