@@ -11,9 +11,9 @@ from pathlib import Path
 
 import duckdb
 
+from data_checks.freshness import FRESHNESS_HOURS, newest_exports
 from data_checks.runner import RuleResult
 
-FRESHNESS_HOURS = 36
 VOLUME_JUMP_FACTOR = float(os.environ.get("SOCIALWH_VOLUME_FACTOR", "10"))
 MARTS = (
     "dim_client",
@@ -122,17 +122,9 @@ def _result(rule: RunRule, failing: int, checked: int, sample: list[str]) -> Rul
 
 
 def freshness(con: duckdb.DuckDBPyConnection) -> RuleResult:
-    rows = con.execute(f"""
-        SELECT c.client, max(f.snapshot_date) AS newest
-        FROM marts.dim_client c LEFT JOIN ops.file_loads f
-            ON f.client = c.client AND f.status = 'loaded'
-        GROUP BY c.client, c.timezone
-        HAVING newest IS NULL OR
-            timezone(c.timezone, newest::TIMESTAMP + INTERVAL 1 DAY)
-                < now() - INTERVAL {FRESHNESS_HOURS} HOURS
-    """).fetchall()
-    total = con.execute("SELECT count(*) FROM marts.dim_client").fetchone()[0]
-    return _result(FRESHNESS, len(rows), total, [f"{c} (newest {d})" for c, d in rows])
+    clients = newest_exports(con)
+    stale = [(client, newest) for client, newest, _, is_stale in clients if is_stale]
+    return _result(FRESHNESS, len(stale), len(clients), [f"{c} (newest {d})" for c, d in stale])
 
 
 def reconciliation(con: duckdb.DuckDBPyConnection) -> list[RuleResult]:

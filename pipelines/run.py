@@ -20,7 +20,8 @@ def run_nightly(p: Paths, full_refresh: bool = False, accept_drop: list[str] | N
     import dagster as dg
 
     from pipelines.definitions import defs
-    from pipelines.run_report import build_report, save_report
+    from pipelines.run_events import build_report
+    from pipelines.run_report import save_report
 
     instance = dg.DagsterInstance.get()
     run_id = str(uuid.uuid4())

@@ -6,14 +6,14 @@ read-only), never the build database: status works while a run holds that one.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import duckdb
 
-from data_checks.run_rules import FRESHNESS_HOURS as STALE_AFTER_HOURS
+from data_checks.freshness import FRESHNESS_HOURS, newest_exports
 from pipelines import run_lock
 from pipelines.instance import use_instance
-from pipelines.run_report import runs_dir
+from pipelines.run_report import latest_report, runs_dir
 from pipelines.settings import Paths
 
 
@@ -44,29 +44,11 @@ def print_status(p: Paths) -> int:
     if not records:
         print("  none yet: run `socialwh run`")
 
-    latest = runs_dir(p) / "latest.txt"
-    if latest.exists():
-        lines = latest.read_text(encoding="utf-8").splitlines()
-        important = [
-            line
-            for line in lines
-            if line.startswith(
-                (
-                    "socialwh nightly",
-                    "Files:",
-                    "Checks:",
-                    "  FAILED",
-                    "Step",
-                    "Run failed",
-                    "Nothing published",
-                    "What to do",
-                    "  still being written",
-                )
-            )
-        ]
-        print(f"Latest run report ({latest}):")
-        for line in important:
-            print(f"  {line.strip()}")
+    latest = latest_report(p)
+    if latest is not None:
+        print(f"Latest run report ({runs_dir(p) / 'latest.txt'}):")
+        for line in latest.summary():
+            print(f"  {line}")
 
     if p.warehouse.exists():
         published = datetime.fromtimestamp(p.warehouse.stat().st_mtime).astimezone()
@@ -94,20 +76,13 @@ def print_status(p: Paths) -> int:
 
 
 def _freshness(p: Paths) -> None:
-    now = datetime.now(UTC)
     with duckdb.connect(str(p.warehouse), read_only=True) as con:
-        rows = con.execute(
-            "SELECT c.client, max(f.snapshot_date), count(f.path) FROM marts.dim_client c "
-            "LEFT JOIN ops.file_loads f ON f.client = c.client AND f.status = 'loaded' "
-            "GROUP BY c.client ORDER BY c.client"
-        ).fetchall()
-    print(f"Newest export per client (stale after {STALE_AFTER_HOURS} h):")
-    for client, newest, files in rows:
+        rows = newest_exports(con)
+    print(
+        f"Newest export per client (stale {FRESHNESS_HOURS} h after its day ends, client's time):"
+    )
+    for client, newest, files, stale in rows:
         if newest is None:
             print(f"  {client:<32} no export loaded")
             continue
-        # an export dated D holds data through the end of day D
-        age_h = (now - datetime(newest.year, newest.month, newest.day, tzinfo=UTC)).total_seconds()
-        age_h = max(age_h / 3600 - 24, 0)
-        flag = "STALE" if age_h > STALE_AFTER_HOURS else "fresh"
-        print(f"  {client:<32} {newest}  {flag:<5}  ({files} files)")
+        print(f"  {client:<32} {newest}  {'STALE' if stale else 'fresh':<5}  ({files} files)")

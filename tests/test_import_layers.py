@@ -25,11 +25,12 @@ LAYERS: list[set[str]] = [
         "pipelines.export",
         "pipelines.project",
         "pipelines.build_state",
-        "pipelines.run_report",
+        "pipelines.run_events",
         "pipelines.run_lock",
         "pipelines.instance",
         "pipelines.sql_shell",
     },
+    {"pipelines.run_report"},  # the typed run report: read by status, written by runs
     {"pipelines.settings", "pipelines.privacy"},
 ]
 

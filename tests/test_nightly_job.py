@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -436,7 +437,23 @@ def test_an_expected_drop_is_accepted_once_and_the_next_night_is_clear(data_dir:
         "demo-data", "--out", str(data_dir / "landing"), "--clients", "1", "--days", "3",
         "--kinds", "facebook", "--no-quirks", data=data_dir, check=True,
     )  # fmt: skip
-    socialwh("run", data=data_dir, check=True)
+    # a register saved with a typo, and a file that is not an export
+    (data_dir / "clients.csv").write_text(
+        "client,name,sector,timezone\npharmacie-dupont,Pharmacie Dupont,pharmacy,Mars/Olympus\n"
+    )
+    (data_dir / "landing" / "pharmacie-dupont" / "notes.csv").write_text("a,b\n1,2\n")
+    first = socialwh("run", data=data_dir, check=True)
+    # both are in the report, its outcome line and `socialwh status`, not only the log
+    assert "Register (clients.csv): clients.csv: pharmacie-dupont has unknown time zone" in (
+        first.stdout
+    )
+    report = json.loads((data_dir / "runs" / "latest.json").read_text())
+    assert report["published"] and report["files"]["quarantined_files"][0]["path"] == (
+        "pharmacie-dupont/notes.csv"
+    )
+    status = socialwh("status", data=data_dir, check=True).stdout
+    assert "published, 1 warning(s), 1 file(s) quarantined, 1 register warning(s)" in status
+    assert "quarantined landing/pharmacie-dupont/notes.csv" in status
     warehouse = data_dir / "warehouse" / "social.duckdb"
     published = digest(warehouse)
     oldest = sorted((data_dir / "landing").rglob("*.csv"))[0]

@@ -6,7 +6,8 @@ import time
 import dagster as dg
 
 from pipelines.ingest.scan import SETTLE_SECONDS, landed_files
-from pipelines.run_report import build_report, save_report
+from pipelines.run_events import build_report
+from pipelines.run_report import save_report
 from pipelines.settings import paths
 
 nightly = dg.define_asset_job(

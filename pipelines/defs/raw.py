@@ -96,6 +96,7 @@ def landing_files(context: dg.AssetExecutionContext):
             metadata={
                 "dagster/row_count": rows("raw.clients"),
                 "unlisted_clients": ", ".join(summary.unlisted_clients) or "none",
+                "register_warnings": dg.MetadataValue.json(summary.warnings),
             },
         )
         yield dg.MaterializeResult(
