@@ -214,6 +214,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything socialwh writes (exports copied, reports, the build, the instance, and what
+    # the UI's runs write) is private to its user, whatever the shell's umask.
+    os.umask(0o077)
     args = parser().parse_args(argv)  # argparse exits 2 on bad usage
     if getattr(args, "clients", 1) < 1 or getattr(args, "days", 1) < 1:
         print("socialwh: --clients and --days must be at least 1", file=sys.stderr)

@@ -40,13 +40,18 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+# The published file is readable by the owner's group at most, never by every user.
+FIRST_PUBLISH_MODE, WIDEST_MODE = 0o640, 0o750
+
+
 def _keep_access(published: Path, new: Path) -> None:
-    """The new file gets the published file's permissions and group, so read-only access
-    granted to analysts (README: chgrp analysts, chmod 640) survives every night."""
+    """The new file gets the published file's permissions (at most WIDEST_MODE) and group,
+    so read-only access granted to analysts (README: chgrp analysts) survives every night."""
     if not published.exists():
+        os.chmod(new, FIRST_PUBLISH_MODE)
         return
     st = published.stat()
-    os.chmod(new, st.st_mode & 0o7777)
+    os.chmod(new, st.st_mode & WIDEST_MODE)
     try:
         os.chown(new, -1, st.st_gid)
     except PermissionError:

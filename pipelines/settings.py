@@ -68,15 +68,30 @@ class Paths:
         return Path(override).resolve() if override else self.data_dir / "clients.csv"
 
     def ensure(self) -> Paths:
-        for d in (
-            self.landing,
-            self.quarantine,
-            self.warehouse_dir,
-            self.build_dir,
-            self.dagster_home,
-        ):
-            d.mkdir(parents=True, exist_ok=True)
+        """The data dir's folders, private to the pipeline's user whatever the umask: they
+        hold exports as delivered (names, e-mails, health notes in booking exports).
+        Folders that exist keep their mode, except the pipeline's own (quarantine, build,
+        instance, run reports), which are made private again on every run."""
+        for d in (self.data_dir, self.landing, self.warehouse_dir):
+            private_dir(d, only_if_new=True)
+        for d in (self.quarantine, self.build_dir, self.dagster_home, self.data_dir / "runs"):
+            private_dir(d)
         return self
+
+
+PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
+
+
+def private_dir(path: Path, only_if_new: bool = False) -> None:
+    existed = path.is_dir()
+    path.mkdir(parents=True, exist_ok=True)
+    if not (existed and only_if_new):
+        os.chmod(path, PRIVATE_DIR)
+
+
+def private_files(*paths: Path) -> None:
+    for path in paths:
+        os.chmod(path, PRIVATE_FILE)
 
 
 def paths() -> Paths:

@@ -57,6 +57,12 @@ def print_status(p: Paths) -> int:
     else:
         print("Published warehouse: none yet")
 
+    for where in (p.data_dir, p.landing, p.quarantine, p.build_dir):
+        if where.exists() and where.stat().st_mode & 0o007:
+            print(
+                f"Warning: {where} is open to every user of this machine (mode "
+                f"{where.stat().st_mode & 0o777:o}); it holds exports as delivered: chmod 700 it"
+            )
     reasons = sorted(p.quarantine.rglob("*.reason.txt")) if p.quarantine.exists() else []
     print(f"In quarantine: {len(reasons)} file(s) in {p.quarantine}")
     for r in reasons[:20]:

@@ -249,3 +249,32 @@ def test_links_huge_files_zip_bombs_and_headerless_personal_files_are_quarantine
     shown = "\n".join([*progress, *(r.read_text() for r in data_dir.rglob("*.reason.txt"))])
     for value in ("Geneviève", "g.lachapelle", "438-555", "root:"):
         assert value not in shown
+
+
+def test_nothing_under_the_data_dir_is_readable_by_other_users(tmp_path: Path) -> None:
+    """umask 022, as on most machines: a quarantined booking export (names, e-mails, health
+    notes) dropped with mode 644 ends readable by the pipeline's user only, and so does every
+    folder and file socialwh made; the published warehouse at most by the owner's group."""
+    data = tmp_path / "data"  # made by socialwh itself
+    before = os.umask(0o022)
+    try:
+        socialwh(
+            "demo-data", "--out", str(data / "landing"), "--clients", "1", "--days", "3",
+            "--kinds", "facebook,conversions", "--no-quirks", data=data, check=True,
+        )  # fmt: skip
+        booking = data / "landing" / "pharmacie-dupont" / "rendez-vous.csv"
+        booking.write_text("Nom,Courriel,Note\nMarie Tremblay,marie@example.org,suivi diabète\n")
+        booking.chmod(0o644)
+        socialwh("run", data=data, check=True)
+    finally:
+        os.umask(before)
+    quarantined = data / "quarantine" / "pharmacie-dupont" / "rendez-vous.csv"
+    assert quarantined.exists()
+    warehouse = data / "warehouse" / "social.duckdb"
+    assert warehouse.stat().st_mode & 0o777 == 0o640
+    wide = [
+        f"{path.relative_to(data)} {path.stat().st_mode & 0o777:o}"
+        for path in [data, *data.rglob("*")]
+        if path != warehouse and not path.is_symlink() and path.stat().st_mode & 0o077
+    ]
+    assert wide == []

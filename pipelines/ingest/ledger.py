@@ -18,6 +18,7 @@ import duckdb
 from pipelines.ingest.errors import UnreadableFile
 from pipelines.ingest.records import FileOutcome, LandedFile, Loaded, Refused
 from pipelines.privacy import one_line
+from pipelines.settings import private_dir, private_files
 
 STILL_BEING_WRITTEN = "still being written; it will be loaded by the next run"
 
@@ -99,17 +100,22 @@ class Ledger:
 
     def _quarantine(self, file: LandedFile, reason: str) -> None:
         target = self.quarantine_dir / file.rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        for folder in reversed(target.relative_to(self.quarantine_dir).parents):
+            private_dir(self.quarantine_dir / folder)
         stem, n = target, 1
         while target.exists():
             target = stem.with_name(f"{stem.stem}.{n}{stem.suffix}")
             n += 1
         shutil.move(str(file.path), target)
-        target.with_name(target.name + ".reason.txt").write_text(
+        note = target.with_name(target.name + ".reason.txt")
+        note.write_text(
             f"File: landing/{one_line(file.rel)}\n"
             f"Quarantined: {self.loaded_at:%Y-%m-%d %H:%M} UTC\nProblem: {reason}\n",
             encoding="utf-8",
         )
+        # a booking export keeps its patients' names: readable by the pipeline's user only,
+        # whatever mode it was dropped with
+        private_files(target, note)
 
 
 def _file_row(file: LandedFile, sha256: str | None) -> dict:
