@@ -25,7 +25,8 @@ FOLD = "lower(strip_accents(coalesce({}, '')))"
 FLOOR_SQL = f"""
 CREATE OR REPLACE TEMP TABLE floor_post_performance AS
 WITH snapshots AS (
-    SELECT client, 'facebook' AS platform, post_id, publish_time AS local_time, NULL AS utc_time,
+    SELECT client, 'facebook' AS platform, post_id, publish_time AS local_time,
+           NULL::TIMESTAMP AS utc_time,
            permalink, post_type AS source_post_type, custom_labels,
            coalesce(title, description) AS caption, impressions, reach, reactions, comments,
            shares, NULL::BIGINT AS saves, total_clicks AS clicks, snapshot_date, loaded_at,
@@ -39,7 +40,8 @@ WITH snapshots AS (
            snapshot_date, loaded_at, source_row_number
     FROM raw.instagram_posts
     UNION ALL
-    SELECT client, 'linkedin', post_id, NULL, created_date::TIMESTAMP, post_link,
+    -- LinkedIn's Created date is the page's local day: a local time, like Meta's
+    SELECT client, 'linkedin', post_id, created_date::TIMESTAMP, NULL, post_link,
            coalesce(content_type, post_type), NULL, post_title, impressions, NULL, likes,
            comments, reposts, NULL, clicks, snapshot_date, loaded_at, source_row_number
     FROM raw.linkedin_posts
@@ -179,7 +181,7 @@ def pandas_reference(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.D
                   caption="description", impressions="impressions", reach="reach",
                   reactions="likes", comments="comments", shares="shares", saves="saves",
                   clicks=ig_clicks),
-            frame(li, "linkedin", local_time=pd.NaT, utc_time=pd.to_datetime(li["created_date"]),
+            frame(li, "linkedin", local_time=pd.to_datetime(li["created_date"]), utc_time=pd.NaT,
                   permalink="post_link",
                   source_post_type=li["content_type"].fillna(li["post_type"]),
                   custom_labels=pd.NA, caption="post_title", impressions="impressions",

@@ -122,15 +122,64 @@ def test_outside_text_is_escaped_in_the_report():
     )
 
 
-def test_readme_examples_run_against_the_analytics_views(data_dir: Path):
+@pytest.fixture(scope="module")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A published demo warehouse (3 clients, 20 days), shared by the tests below."""
+    data = tmp_path_factory.mktemp("demo") / "data"
+    socialwh(
+        "demo-data", "--out", str(data / "landing"), "--clients", "3", "--days", "20",
+        "--no-quirks", data=data, check=True,
+    )  # fmt: skip
+    socialwh("run", data=data, check=True)
+    return data / "warehouse" / "social.duckdb"
+
+
+def test_readme_examples_run_against_the_analytics_views(demo_warehouse: Path):
     """Every ```sql block of the README runs on a published warehouse and returns rows."""
     blocks = re.findall(r"```sql\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
     assert len(blocks) >= 5
-    socialwh(
-        "demo-data", "--out", str(data_dir / "landing"), "--clients", "3", "--days", "20",
-        "--no-quirks", data=data_dir, check=True,
-    )  # fmt: skip
-    socialwh("run", data=data_dir, check=True)
-    with duckdb.connect(str(data_dir / "warehouse" / "social.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
         for sql in blocks:
             assert con.execute(sql).fetchall(), sql
+
+
+# Columns whose values are codes: their comments must name every code the data holds, and
+# a snake_case word in a comment must be a code the column can take or a column's name.
+CODED = {
+    "platform", "content_type", "theme", "theme_source", "performance", "performance_flag",
+    "attribution", "conversion_type", "period_grain", "hour_band", "sector", "breakdown",
+}  # fmt: skip
+# codes the demo data may not hold, which the comments rightly name
+POSSIBLE = {"no_baseline", "too_young", "behind_the_scenes", "health_news", "contest_poll",
+            "device_platform"}  # fmt: skip
+
+
+def test_column_comments_name_the_values_the_data_takes(demo_warehouse: Path):
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        names = {
+            c
+            for (c,) in con.execute("SELECT DISTINCT column_name FROM duckdb_columns()").fetchall()
+        }
+        columns = con.execute(
+            "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
+            "WHERE schema_name IN ('marts', 'analytics') AND column_name IN (SELECT unnest(?))",
+            [sorted(CODED)],
+        ).fetchall()
+        assert len(columns) >= 30
+        wrong = []
+        for schema, table, column, comment in columns:
+            english = (comment or "").split("| FR:")[0].lower()
+            words = set(re.findall(r"[a-z0-9][a-z0-9_-]*", english))
+            values = {
+                v
+                for (v,) in con.execute(
+                    f'SELECT DISTINCT "{column}"::VARCHAR FROM {schema}.{table} '
+                    f'WHERE "{column}" IS NOT NULL'
+                ).fetchall()
+            }
+            if values - words:
+                wrong.append(f"{schema}.{table}.{column}: lacks {sorted(values - words)}")
+            unknown = {w for w in words if "_" in w} - values - POSSIBLE - names
+            if unknown:
+                wrong.append(f"{schema}.{table}.{column}: names {sorted(unknown)}")
+    assert wrong == []
