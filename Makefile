@@ -21,8 +21,9 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	@if [ -z "$$(ls -A "$(DATA_DIR)/landing" 2>/dev/null)" ]; then \
-		echo "Landing folder empty: generating demo exports in $(DATA_DIR)/landing"; \
-		$(BIN)/socialwh demo-data --out "$(DATA_DIR)/landing"; \
+		echo "Landing folder empty: generating demo exports up to yesterday in $(DATA_DIR)/landing"; \
+		$(BIN)/socialwh demo-data --out "$(DATA_DIR)/landing" --end "$$($(BIN)/python -c \
+			'import datetime; print(datetime.date.today() - datetime.timedelta(days=1))')"; \
 	fi
 	$(BIN)/socialwh run
 

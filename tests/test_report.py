@@ -183,3 +183,57 @@ def test_column_comments_name_the_values_the_data_takes(demo_warehouse: Path):
             if unknown:
                 wrong.append(f"{schema}.{table}.{column}: names {sorted(unknown)}")
     assert wrong == []
+
+
+# UI words and codes that must not reach a French reader (the client's own text aside)
+ENGLISH = (
+    "Impressions", "Reach", "Engagement rate", "Posts", "Objective", "Spend", "Results",
+    "Campaign", "Conversions by source", "Appointments", "Calls", "Registrations",
+    "Purchases", "Leads", "Platform only", "Unknown", "Awareness", "Traffic", "Sales",
+    "Quarter", "Week", "Above normal", "Below normal", "Other", "Educational", "Promotional",
+    "facebook", "instagram", "linkedin", "educational", "promotional", "testimonial",
+    "behind_the_scenes", "health_news", "contest_poll", "appointment", "registration",
+    "purchase", "carousel", "video", "none", "post", "campaign", "platform", "Q1", "Q2",
+    "Q3", "Q4",
+)  # fmt: skip
+
+
+def visible_text(page: str) -> str:
+    page = re.sub(r"<(script|style|title)>.*?</\1>", " ", page, flags=re.S)
+    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", page)))  # NBSP kept
+
+
+def test_the_french_report_reads_as_french(demo_warehouse: Path, tmp_path: Path):
+    data = demo_warehouse.parent.parent
+    out = tmp_path / "rapport.html"
+    socialwh("report", "--out", str(out), data=data, check=True)
+    text = visible_text(out.read_text(encoding="utf-8"))
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        own = [n for (n,) in con.execute(
+            "SELECT DISTINCT campaign FROM marts.fct_campaign_daily UNION "
+            "SELECT DISTINCT name FROM marts.dim_client"
+        ).fetchall() if n]  # fmt: skip
+    for name in sorted(own, key=len, reverse=True):  # the client's own text may be English
+        text = text.replace(name, " ")
+    english = [w for w in ENGLISH if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
+    assert english == [], english
+    # fr-CA numbers: a space between thousands, a decimal comma, "2,3 %", "3 684,17 $"
+    assert not re.findall(r"\d,\d{3}(?!\d)|\d\.\d", text)
+    assert re.search(r"\d\u00a0\d{3}", text) and re.search(r"\d,\d\u00a0%", text)
+    assert re.search(r"\d,\d\d\u00a0\$", text) and re.search(r"T[1-4] 20\d\d", text)
+
+    # as a French reader sees it: Chromium draws the page, the picture kept for a human look
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    shot = ROOT / "test-artifacts" / "report-fr.png"
+    shot.parent.mkdir(exist_ok=True)
+    subprocess.run(
+        [
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", f"--user-data-dir={tmp_path / 'chromium'}",
+            "--window-size=1000,2400", f"--screenshot={shot}", out.as_uri(),
+        ],
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert shot.stat().st_size > 20_000  # a page, not a blank

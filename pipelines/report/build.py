@@ -18,6 +18,7 @@ import duckdb
 import jinja2
 
 from pipelines.report.blocks import Link
+from pipelines.report.locale import Formatter
 from pipelines.report.sections import Sections
 from pipelines.report.texts import t
 from pipelines.settings import Paths
@@ -54,6 +55,15 @@ class Period:
         else:
             start, end = date(year, 1, 1), date(year + 1, 1, 1)
         return cls(text.strip(), start, end)
+
+    def shown(self, lang: str) -> str:
+        """As a reader of `lang` writes it: T1 2026 / Q1 2026, mars 2026 / March 2026."""
+        f = Formatter(lang)
+        if "-Q" in self.label:
+            return f.quarter(self.start)
+        if "-" in self.label:
+            return f.month(self.start)
+        return self.label
 
 
 def _scope(client: str | None) -> tuple[str, list]:
@@ -135,6 +145,7 @@ def _page(scope: str, per: Period, as_of, lang: str, sections: list) -> str:
             title=t("title", lang),
             scope=scope,
             period=per,
+            period_shown=per.shown(lang),
             last_day=per.end - timedelta(days=1),
             period_word=t("period", lang),
             generated_word=t("generated", lang),

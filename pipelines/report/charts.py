@@ -7,23 +7,15 @@ browser test measures.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
+from pipelines.report.locale import Formatter
+
+ENGLISH = Formatter("en")
 PALETTE = ["#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#0ea5e9", "#84cc16"]
 W, H = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 150, 20, 20, 40
-
-
-def _fmt(value: float | None, kind: str = "number") -> str:
-    if value is None:
-        return "—"
-    if kind == "rate":
-        return f"{value * 100:.1f} %"
-    if kind == "money":
-        return f"{value:,.2f}".replace(",", " ")
-    if abs(value) >= 1000:
-        return f"{value:,.0f}".replace(",", " ")
-    return f"{value:.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.0f}"
 
 
 def hbar(
@@ -31,6 +23,7 @@ def hbar(
     series: dict[str, list[float | None]],
     kind: str = "number",
     title: str = "",
+    fmt: Callable = ENGLISH,
 ) -> str:
     """Horizontal grouped bars: one group per label, one bar per series."""
     if not labels:
@@ -58,9 +51,9 @@ def hbar(
             parts.append(
                 f'<rect class="mark" x="{LEFT}" y="{y}" width="{width:.1f}" height="14" '
                 f'fill="{PALETTE[j % len(PALETTE)]}"><title>{escape(name)}: '
-                f"{_fmt(v, kind)}</title></rect>"
+                f"{fmt(v, kind)}</title></rect>"
                 f'<text x="{LEFT + width + 4:.1f}" y="{y + 11}" class="value">'
-                f"{_fmt(v, kind)}</text>"
+                f"{fmt(v, kind)}</text>"
             )
     parts.append(_legend(list(series), height - 14))
     parts.append("</svg>")
@@ -73,6 +66,7 @@ def lines(
     kind: str = "number",
     title: str = "",
     dashed: tuple[str, ...] = (),
+    fmt: Callable = ENGLISH,
 ) -> str:
     """Lines over periods (a dashed series is a baseline)."""
     if not x_labels:
@@ -89,7 +83,7 @@ def lines(
         f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {W} {H}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet">',
         f'<line x1="70" y1="{TOP + plot_h}" x2="{W - RIGHT}" y2="{TOP + plot_h}" class="axis"/>',
-        f'<text x="64" y="{TOP + 6}" text-anchor="end" class="value">{_fmt(top, kind)}</text>',
+        f'<text x="64" y="{TOP + 6}" text-anchor="end" class="value">{fmt(top, kind)}</text>',
         f'<text x="64" y="{TOP + plot_h}" text-anchor="end" class="value">0</text>',
     ]
     every = max(len(x_labels) // 8, 1)
@@ -113,7 +107,7 @@ def lines(
         for (x, y), v in zip(points, [v for v in vs if v is not None], strict=True):
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{color}">'
-                f"<title>{escape(name)}: {_fmt(v, kind)}</title></circle>"
+                f"<title>{escape(name)}: {fmt(v, kind)}</title></circle>"
             )
     parts.append(_legend(list(series), H - 8))
     parts.append("</svg>")
@@ -129,7 +123,3 @@ def _legend(names: list[str], y: float) -> str:
         )
         x += 24 + 7 * len(name)
     return "".join(out)
-
-
-def fmt(value, kind: str = "number") -> str:
-    return _fmt(value, kind)

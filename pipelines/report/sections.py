@@ -16,18 +16,19 @@ from pipelines.report.blocks import (
     chart,
     section,
 )
-from pipelines.report.charts import fmt
+from pipelines.report.locale import Formatter
+from pipelines.report.sections_paid import PaidSections
 from pipelines.report.texts import t
 
-CONVERSION_TYPES = ("appointment", "call", "registration", "purchase", "lead")
 
-
-class Sections:
+class Sections(PaidSections):
     """Each method: one section for a client (None: all clients) and a period."""
 
     def __init__(self, con, client: str | None, per, lang: str):
         self.con, self.per, self.lang = con, per, lang
+        self.client = client
         self.where, self.params = ("client = ?", [client]) if client else ("true", [])
+        self.f = Formatter(lang)
 
     def _rows(self, sql: str, *extra) -> list[tuple]:
         return self.con.execute(
@@ -62,29 +63,46 @@ class Sections:
             FROM analytics.posts WHERE {where} AND published_date >= ? AND published_date < ?
             """
         )
-        figures = ("posts", "impressions", "reach", "engagement_rate", "ctr", "conversions_col")
+        by_source = dict(
+            self._rows(
+                f"""
+                SELECT attribution, sum(conversions) FROM analytics.conversions_by_source
+                WHERE {where} AND month >= ? AND month < ? GROUP BY ALL
+                """
+            )
+        )
+        conversions = sum(by_source.values()) if by_source else None
+        figures = ("posts", "impressions", "reach", "engagement_rate", "ctr", "conversions_all")
         kinds = ("number", "number", "number", "rate", "rate", "number")
         cards = Cards(
             [
-                Card(key, "" if v is None else str(v), fmt(v, kind), t(key, lang))
-                for key, v, kind in zip(figures, totals, kinds, strict=True)
+                Card(key, "" if v is None else str(v), self.f(v, kind), t(key, lang))
+                for key, v, kind in zip(figures, (*totals[:5], conversions), kinds, strict=True)
             ]
         )
+        split = " · ".join(
+            f"{self.f.label('attribution', source)} {self.f(by_source[source])}"
+            for source in ("post", "campaign", "platform", "none")
+            if by_source.get(source)
+        )
         bars = charts.hbar(
-            [r[0] for r in rows],
+            [self.f.label("platform", r[0]) for r in rows],
             {t("impressions", lang): [r[2] for r in rows], t("reach", lang): [r[3] for r in rows]},
             title=t("kpi", lang),
+            fmt=self.f,
         )
         table = Table(
             self._t("platform", "posts", "impressions", "reach", "frequency",
                     "engagement_rate", "ctr", "conversions_col"),
             [
-                [r[0], fmt(r[1]), fmt(r[2]), fmt(r[3]), fmt(r[4]), fmt(r[5], "rate"),
-                 fmt(r[6], "rate"), fmt(r[7])]
+                [self.f.label("platform", r[0]), self.f(r[1]), self.f(r[2]), self.f(r[3]),
+                 self.f(r[4]), self.f(r[5], "rate"),
+                 self.f(r[6], "rate"), self.f(r[7])]
                 for r in rows
             ],
         )  # fmt: skip
-        return section("kpi", lang, [cards, chart(bars), table])
+        split_note = [Note(f"{t('conversions_split', lang)} {split}")] if split else []
+        return section("kpi", lang, [cards, *split_note, chart(bars), table])
 
     def content(self) -> Section:
         lang, where = self.lang, self.where
@@ -108,20 +126,22 @@ class Sections:
             """
         )
         bars = charts.hbar(
-            [r[0] for r in by_type],
+            [self.f.label("content_type", r[0]) for r in by_type],
             {
                 t("engagement_rate", lang): [r[1] for r in by_type],
                 t("ctr", lang): [r[2] for r in by_type],
             },
             kind="rate",
             title=t("content", lang),
+            fmt=self.f,
         )
         top = max((c[4] or 0) for c in cells) or 1
         table = Table(
             self._t("content_type", "theme", "posts", "impressions", "engagement_rate", "ctr"),
             [
-                [c[0] or "?", c[1] or "?", fmt(c[2]), fmt(c[3]),
-                 Heat(fmt(c[4], "rate"), 0.1 + 0.8 * (c[4] or 0) / top), fmt(c[5], "rate")]
+                [self.f.label("content_type", c[0]), self.f.label("theme", c[1]), self.f(c[2]),
+                 self.f(c[3]),
+                 Heat(self.f(c[4], "rate"), 0.1 + 0.8 * (c[4] or 0) / top), self.f(c[5], "rate")]
                 for c in cells
             ],
         )  # fmt: skip
@@ -161,6 +181,7 @@ class Sections:
             },
             title=t("trend", lang),
             dashed=(t("baseline", lang),),
+            fmt=self.f,
         )
         rates = charts.lines(
             labels,
@@ -170,6 +191,7 @@ class Sections:
             },
             kind="rate",
             title=t("trend", lang),
+            fmt=self.f,
         )
         return section(
             "trend", lang, [chart(volume), Note(t("trend_rate_help", lang)), chart(rates)]
@@ -197,11 +219,11 @@ class Sections:
             if prev:
                 volume = r[2] / prev[2] - 1 if prev[2] else None
                 rate = r[3] - prev[3] if r[3] is not None and prev[3] is not None else None
-                change = f"{fmt(volume, 'rate')} / {fmt(rate, 'rate')}"
-            quarter = f"{r[0].year}-Q{(r[0].month - 1) // 3 + 1}"
+                change = f"{self.f(volume, 'rate')} / {self.f(rate, 'rate')}"
+            quarter = self.f.quarter(r[0])
             table_rows.append(
-                [quarter, fmt(r[1]), fmt(r[2]), fmt(r[3], "rate"), fmt(r[4], "rate"), fmt(r[5]),
-                 change]
+                [quarter, self.f(r[1]), self.f(r[2]), self.f(r[3], "rate"),
+                 self.f(r[4], "rate"), self.f(r[5]), change]
             )  # fmt: skip
         headers = self._t("quarter", "posts", "impressions", "engagement_rate", "ctr")
         headers += [
@@ -212,6 +234,7 @@ class Sections:
             [r[0] for r in table_rows],
             {t("impressions", lang): [r[2] for r in rows]},
             title=t("qoq", lang),
+            fmt=self.f,
         )
         return section("qoq", lang, [chart(bars), Table(headers, table_rows)])
 
@@ -232,85 +255,28 @@ class Sections:
             if not rows:
                 continue
             bars = charts.hbar(
-                [f"{r[0]:%d/%m} {r[2]} {r[3]}" for r in rows],
+                [
+                    f"{r[0]:%d/%m} {self.f.label('platform', r[2])} "
+                    f"{self.f.label('content_type', r[3])}"
+                    for r in rows
+                ],
                 {t("index", lang): [r[6] for r in rows]},
                 title=t(flag, lang),
+                fmt=self.f,
             )
             table = Table(
                 self._t("date", "platform", "content_type", "theme", "impressions", "index",
                         "engagement_rate", "link"),
                 [
-                    [str(r[0]), r[2], r[3] or "", r[4] or "", fmt(r[5]), fmt(r[6]),
-                     fmt(r[7], "rate"), Link(r[8])]
+                    [str(r[0]), self.f.label("platform", r[2]),
+                     self.f.label("content_type", r[3]), self.f.label("theme", r[4]),
+                     self.f(r[5]), self.f(r[6]),
+                     self.f(r[7], "rate"), Link(r[8])]
                     for r in rows
                 ],
             )  # fmt: skip
             blocks += [Heading(t(flag, lang)), chart(bars), table]
         return section("outliers", lang, blocks)
-
-    def campaigns(self) -> Section:
-        lang = self.lang
-        rows = self._rows(
-            f"""
-            SELECT objective, campaign, any_value(currency), sum(spend), sum(impressions),
-                   sum(results), sum(spend) / nullif(sum(results), 0) AS cpr,
-                   sum(spend) * 1000 / nullif(sum(impressions), 0),
-                   sum(spend) / nullif(sum(coalesce(link_clicks, clicks)), 0),
-                   sum(clicks) / nullif(sum(impressions), 0)
-            FROM marts.fct_campaign_daily
-            WHERE {self.where} AND date >= ? AND date < ?
-            GROUP BY ALL ORDER BY objective, cpr NULLS LAST
-            """
-        )
-        blocks: list = []
-        for objective in dict.fromkeys(r[0] for r in rows):
-            group = [r for r in rows if r[0] == objective]
-            bars = charts.hbar(
-                [r[1] or "?" for r in group],
-                {t("cost_per_result", lang): [r[6] for r in group]},
-                kind="money",
-                title=objective or "",
-            )
-            table = Table(
-                self._t("campaign", "spend", "impressions", "results", "cost_per_result", "cpm",
-                        "cpc", "ctr"),
-                [
-                    [r[1] or "?", f"{fmt(r[3], 'money')} {r[2] or ''}", fmt(r[4]), fmt(r[5]),
-                     fmt(r[6], "money"), fmt(r[7], "money"), fmt(r[8], "money"),
-                     fmt(r[9], "rate")]
-                    for r in group
-                ],
-            )  # fmt: skip
-            blocks += [Heading(f"{t('objective', lang)} : {objective or '?'}"), chart(bars), table]
-        return section("campaigns", lang, blocks)
-
-    def conversions(self) -> Section:
-        lang = self.lang
-        rows = self.con.execute(
-            f"""
-            PIVOT (
-                SELECT attribution || ' · ' || platform AS source, conversion_type, conversions
-                FROM analytics.conversions_by_source
-                WHERE {self.where} AND month >= ? AND month < ?
-            ) ON conversion_type IN ({", ".join(f"'{c}'" for c in CONVERSION_TYPES)})
-            USING sum(conversions) GROUP BY source ORDER BY source
-            """,
-            [*self.params, self.per.start, self.per.end],
-        )
-        names = [d[0] for d in rows.description][1:]
-        data = rows.fetchall()
-        keep = [i for i, _ in enumerate(names) if any(r[i + 1] for r in data)]
-        names = [names[i] for i in keep]
-        data = [(r[0], *(r[i + 1] for i in keep)) for r in data]
-        if not data:
-            return section("conversions", lang, [])
-        bars = charts.hbar(
-            [r[0] for r in data],
-            {n: [r[i + 1] for r in data] for i, n in enumerate(names)},
-            title=t("conversions", lang),
-        )
-        table = Table([t("source", lang), *names], [[r[0], *(fmt(v) for v in r[1:])] for r in data])
-        return section("conversions", lang, [chart(bars), table])
 
     def all(self) -> list[Section]:
         return [
