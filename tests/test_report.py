@@ -16,7 +16,9 @@ from pipelines.report.build import Period, ReportError, _link
 from tests.conftest import ROOT, socialwh
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SECTIONS = ("kpi", "content", "trend", "qoq", "outliers", "campaigns", "conversions")
+SECTIONS = (
+    "kpi", "content", "trend", "qoq", "outliers", "best_time", "campaigns", "conversions",
+)  # fmt: skip
 
 
 def rendered_dom(html: Path, profile: Path) -> str:

@@ -70,6 +70,8 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {  # kind -> code -> (en, fr)
 }
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
              "septembre", "octobre", "novembre", "décembre")  # fmt: skip
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")  # fmt: skip
 
@@ -115,6 +117,10 @@ class Formatter:
             return f"{amount}{NBSP}{sign}".rstrip()
         sign = {"CAD": "$", "USD": "US$", "": ""}.get(cur)
         return f"{sign}{amount}" if sign is not None else f"{amount} {cur}"
+
+    def weekday(self, isodow: int) -> str:
+        names = WEEKDAYS_FR if self.fr else WEEKDAYS_EN
+        return names[isodow - 1]
 
     def quarter(self, start: date) -> str:
         q = (start.month - 1) // 3 + 1

@@ -278,6 +278,41 @@ class Sections(PaidSections):
             blocks += [Heading(t(flag, lang)), chart(bars), table]
         return section("outliers", lang, blocks)
 
+    def best_time(self) -> Section:
+        """A heat map per platform: local weekday x hour band, the median engagement rate of
+        the posts published then (every content type), with how many posts stand behind it;
+        no shade where too few do."""
+        if self.client is None:  # one client's habits: a mix of clients says nothing
+            return section("best_time", self.lang, [])
+        f, blocks = self.f, []
+        cells = self.con.execute(
+            "SELECT platform, weekday, hour_band, posts, median_engagement_rate, enough_posts "
+            "FROM analytics.best_time_to_post WHERE client = ? AND content_type = 'all' "
+            "AND hour_band <> 'unknown' ORDER BY ALL",
+            [self.client],
+        ).fetchall()
+        bands = ("00-06", "06-09", "09-12", "12-15", "15-18", "18-21", "21-24")
+        top = max((c[4] or 0 for c in cells if c[5]), default=0) or 1
+        for platform in dict.fromkeys(c[0] for c in cells):
+            grid = {(c[1], c[2]): c for c in cells if c[0] == platform}
+            rows = []
+            for day in range(1, 8):
+                row: list = [f.weekday(day)]
+                for band in bands:
+                    c = grid.get((day, band))
+                    if c is None:
+                        row.append("")
+                    elif c[5]:
+                        row.append(Heat(f"{f(c[4], 'rate')} ({c[3]})", 0.1 + 0.8 * c[4] / top))
+                    else:
+                        row.append(f"({c[3]})")
+                rows.append(row)
+            blocks += [
+                Heading(f.label("platform", platform)),
+                Table([t("weekday", self.lang), *bands], rows),
+            ]
+        return section("best_time", self.lang, blocks)
+
     def all(self) -> list[Section]:
         return [
             self.kpis(),
@@ -285,6 +320,7 @@ class Sections(PaidSections):
             self.trend(),
             self.quarter(),
             self.outliers(),
+            self.best_time(),
             self.campaigns(),
             self.conversions(),
         ]

@@ -27,7 +27,7 @@ class PaidSections:
                    sum(d.spend) * 1000 / nullif(sum(d.impressions), 0),
                    sum(d.clicks) / nullif(sum(d.impressions), 0)
             FROM marts.fct_campaign_daily d JOIN marts.dim_client c USING (client)
-            WHERE {'d.client = ?' if self.client else 'true'} AND d.date >= ? AND d.date < ?
+            WHERE {"d.client = ?" if self.client else "true"} AND d.date >= ? AND d.date < ?
             GROUP BY ALL ORDER BY c.name, d.objective, cpr NULLS LAST
             """
         )

@@ -62,6 +62,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "plateforme des 8 semaines précédentes (indice 1,0 = habituel). Ouvrez le lien pour "
         "voir ce qui a fait la différence.",
     },
+    "best_time": {"en": "When to post", "fr": "Quand publier"},
+    "best_time_help": {
+        "en": "Median engagement rate of the posts published on each local day and hour band "
+        "(all content types, posts at least 7 days old), with the number of posts in brackets. "
+        "Shaded: at least 5 posts; fewer say nothing yet.",
+        "fr": "Taux d'engagement médian des publications parues chaque jour et tranche horaire "
+        "(heure locale, tous types de contenu, publications d'au moins 7 jours), avec le "
+        "nombre de publications entre parenthèses. Ombré : au moins 5 publications ; en "
+        "dessous, rien à conclure encore.",
+    },
+    "weekday": {"en": "Day", "fr": "Jour"},
     "campaigns": {
         "en": "Paid campaigns, within their objective",
         "fr": "Campagnes payantes, par objectif",

@@ -4,7 +4,7 @@
 -- below that, no verdict). Medians, not means: one viral post does not make a good slot.
 -- Only posts whose numbers are at least var('min_post_age_days') days old count (younger
 -- ones have not had their reach). LinkedIn exports a date without a time: its hour band is
--- 'unknown'.
+-- 'unknown'. content_type 'all' rows hold every content type of the platform together.
 with posts as (
     select
         p.post_key,
@@ -31,7 +31,7 @@ at_seven_days as (  -- lifetime impressions on the post's 7th day, where an expo
 select
     p.client,
     p.platform,
-    p.content_type,
+    coalesce(p.content_type, 'all') as content_type,
     isodow(p.published_local) as weekday,
     case
         when p.platform = 'linkedin' then 'unknown'
@@ -50,4 +50,7 @@ select
     count(*) >= {{ var('best_time_min_posts') }} as enough_posts
 from posts as p
 left join at_seven_days as s using (post_key)
-group by all
+group by grouping sets (
+    (p.client, p.platform, p.content_type, weekday, hour_band),
+    (p.client, p.platform, weekday, hour_band)
+)
