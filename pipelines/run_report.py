@@ -97,10 +97,10 @@ class RunReport:
         if self.published:
             parts.append("published")
         else:
-            problem = next(
-                (f"FAILED {f.check} on {f.asset}" for f in self.blocking_failures),
-                next((f"step {s} failed: {e}" for s, e in self.failed_steps), self.crash),
-            )
+            problems = [_failure_line(f) for f in self.blocking_failures]
+            problems += [f"Step {step} failed: {error}" for step, error in self.failed_steps]
+            problems += [f"Run failed: {self.crash}"] if self.crash else []
+            problem = problems[0] if problems else None
             parts.append("not published" + (f": {problem}" if problem else ""))
         if self.warnings:
             parts.append(f"{len(self.warnings)} warning(s)")
@@ -153,10 +153,7 @@ class RunReport:
         if self.checks_passed or self.check_failures:
             out.append(f"Checks: {self.checks_passed} passed, {len(self.check_failures)} failed")
         for c in self.check_failures:
-            out.append(
-                f"  FAILED {c.check} on {c.asset}{' (blocking)' if c.blocking else ' (warning)'}"
-                f": {c.failing_rows} failing row(s); sample: {c.sample}"
-            )
+            out.append(f"  {_failure_line(c)}")
             if c.why:
                 out.append(f"    why it matters: {c.why}")
         for step, error in self.failed_steps:
@@ -238,6 +235,13 @@ class RunReport:
             report.files = Files(**files, quarantined_files=quarantined)
         report.check_failures = [CheckFailure(**c) for c in failures]
         return report
+
+
+def _failure_line(c: CheckFailure) -> str:
+    return (
+        f"FAILED {c.check} on {c.asset}{' (blocking)' if c.blocking else ' (warning)'}: "
+        f"{c.failing_rows} failing row(s); sample: {c.sample}"
+    )
 
 
 def runs_dir(p: Paths) -> Path:

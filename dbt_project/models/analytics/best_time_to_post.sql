@@ -18,14 +18,6 @@ with posts as (
     join {{ ref('dim_client') }} as c using (client)
     where p.metrics_as_of - cast(timezone(c.timezone, p.published_at) as date)
         >= {{ var('min_post_age_days') }}
-),
-
-at_seven_days as (  -- lifetime impressions on the post's 7th day, where an export saw it
-    select d.post_key, arg_max(d.impressions_to_date, d.date) as impressions_7d
-    from {{ ref('fct_post_daily') }} as d
-    join posts as p using (post_key)
-    where d.date = p.published_date + 7
-    group by all
 )
 
 select
@@ -45,11 +37,11 @@ select
     end as hour_band,
     count(*) as posts,
     median(p.engagement_rate) as median_engagement_rate,
-    median(s.impressions_7d) as median_impressions_7d,
-    count(s.impressions_7d) as posts_seen_at_7_days,
+    median(a.impressions_7d) as median_impressions_7d,
+    count(a.impressions_7d) as posts_seen_at_7_days,
     count(*) >= {{ var('best_time_min_posts') }} as enough_posts
 from posts as p
-left join at_seven_days as s using (post_key)
+left join {{ ref('fct_post_at_age') }} as a using (post_key)
 group by grouping sets (
     (p.client, p.platform, p.content_type, weekday, hour_band),
     (p.client, p.platform, weekday, hour_band)

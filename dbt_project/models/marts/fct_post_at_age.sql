@@ -1,0 +1,33 @@
+-- One row per post: its lifetime numbers at equal ages, 1, 7 and 28 days after its
+-- client-local publication day, read from the export of exactly that day (NULL where no
+-- export saw the post that day: a weekly or monthly export has no day-7 reading). Posts of
+-- different ages compare fairly only at the same age.
+with daily as (
+    select
+        d.post_key,
+        d.date,
+        d.impressions_to_date,
+        d.reach_to_date,
+        sum(d.engagements) over (partition by d.post_key order by d.date) as engagements_to_date
+    from {{ ref('fct_post_daily') }} as d
+),
+
+published as (
+    select p.post_key, cast(timezone(c.timezone, p.published_at) as date) as published_date
+    from {{ ref('fct_post_performance') }} as p
+    join {{ ref('dim_client') }} as c using (client)
+)
+
+select
+    p.post_key,
+    {% for days in (1, 7, 28) %}
+    max(d.impressions_to_date) filter (where d.date = p.published_date + {{ days }})
+        as impressions_{{ days }}d,
+    max(d.reach_to_date) filter (where d.date = p.published_date + {{ days }})
+        as reach_{{ days }}d,
+    max(d.engagements_to_date) filter (where d.date = p.published_date + {{ days }})
+        as engagements_{{ days }}d{{ "," if not loop.last }}
+    {% endfor %}
+from published as p
+left join daily as d using (post_key)
+group by p.post_key
