@@ -4,12 +4,15 @@
 --
 -- Incremental: a nightly run rebuilds only the (post, export day) pairs that files loaded
 -- since the last build touch, each from all its raw rows, so the result equals a full
--- refresh whatever order files arrive in.
+-- refresh whatever order files arrive in. When the content-type map has changed since the
+-- rows were built (content_map_version), every snapshot is rebuilt: a `dbt build` by hand
+-- after editing the seed is right without --full-refresh.
 {{ config(
     materialized='incremental',
     unique_key=['post_key', 'snapshot_date'],
     incremental_strategy='delete+insert',
 ) }}
+{% set content_map_version = seed_version(ref('content_type_map')) %}
 {% set post_columns %}
     client, platform, post_id, permalink, source_post_type, custom_labels, caption, is_boosted,
     impressions, impressions_source, reach, reactions, comments, shares, saves, clicks,
@@ -81,10 +84,14 @@ select
     s.link_clicks,
     s.snapshot_date,
     s.loaded_at,
-    s.source_path
+    s.source_path,
+    '{{ content_map_version }}' as content_map_version
 from snapshots as s
 left join content_types as ct
     on s.platform = ct.platform and {{ folded('s.source_post_type') }} = ct.source_post_type
 {% if is_incremental() %}
 where (s.client, s.platform, s.post_id, s.snapshot_date) in (select * from touched)
+    or exists (
+        select 1 from {{ this }} where content_map_version <> '{{ content_map_version }}'
+    )
 {% endif %}

@@ -3,8 +3,10 @@
 -- Keywords match whole words, plural (s, x) included (macro theme_rules).
 --
 -- Incremental: a night reclassifies only the posts with a snapshot loaded since the last
--- build; a change of the seeds or rules makes the pipeline rebuild it in full
--- (pipelines/build_state.py).
+-- build. What the seeds shape is rebuilt inside the model, so that a `dbt build` by hand
+-- after an analyst edits one is right without --full-refresh: every post when the keyword
+-- rules (theme_keywords) or the content types (content_type_map) changed since its row was
+-- built, and the posts whose override was added, changed or removed.
 {{ config(
     materialized='incremental',
     unique_key='post_key',
@@ -12,6 +14,10 @@
 ) }}
 {% set keywords = ref('theme_keywords') %}
 {% set snapshots = ref('int_post_snapshots_unioned') %}
+{% set label_rules = theme_rules(folded('custom_labels'), keywords) %}
+{% set caption_rules = theme_rules(folded('caption'), keywords) %}
+{% set theme_rules_version = local_md5(label_rules ~ caption_rules) %}
+{% set content_map_version = seed_version(ref('content_type_map')) %}
 -- the newest snapshot of each post (ties: the later load), picked over the keys and read
 -- whole: a window over every column would sort the captions along
 with latest as (
@@ -25,6 +31,20 @@ with latest as (
             select post_key from {{ snapshots }}
             where loaded_at > (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
         )
+        or exists (
+            select 1 from {{ this }}
+            where theme_rules_version <> '{{ theme_rules_version }}'
+                or content_map_version <> '{{ content_map_version }}'
+        )
+        or post_key in (  -- an override added, changed or removed
+            select coalesce(t.post_key, o.post_key)
+            from (select post_key, theme from {{ this }} where theme_source = 'override') as t
+            full join (
+                select client || '/' || platform || '/' || post_id as post_key, theme
+                from {{ ref('post_theme_overrides') }}
+            ) as o using (post_key)
+            where t.theme is distinct from o.theme
+        )
         {% endif %}
         group by post_key
     )
@@ -33,8 +53,8 @@ with latest as (
 themed as (
     select
         *,
-        {{ theme_rules(folded('custom_labels'), keywords) }} as label_theme,
-        {{ theme_rules(folded('caption'), keywords) }} as caption_theme
+        {{ label_rules }} as label_theme,
+        {{ caption_rules }} as caption_theme
     from latest
 ),
 
@@ -50,7 +70,8 @@ select
         when t.label_theme is not null then 'custom_label'
         when t.caption_theme is not null then 'caption'
         else 'default'
-    end as theme_source
+    end as theme_source,
+    '{{ theme_rules_version }}' as theme_rules_version
 from themed as t
 left join overrides as o
     on t.client = o.client and t.platform = o.platform and t.post_id = o.post_id
