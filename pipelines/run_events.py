@@ -6,13 +6,14 @@ from datetime import datetime
 
 import dagster as dg
 
+from pipelines.asset_keys import CLIENTS_KEY, FILE_LOADS_KEY, PUBLISHED_KEY, REJECTED_ROWS_KEY
 from pipelines.run_report import CheckFailure, Files, Quarantined, RunReport
 from pipelines.settings import Paths
 
-PUBLISHED_ASSET = "warehouse/social"
-FILE_LOADS_ASSET = "ops/file_loads"
-REJECTED_ROWS_ASSET = "ops/rejected_rows"
-CLIENTS_ASSET = "raw/clients"
+PUBLISHED_ASSET = PUBLISHED_KEY.to_user_string()
+FILE_LOADS_ASSET = FILE_LOADS_KEY.to_user_string()
+REJECTED_ROWS_ASSET = REJECTED_ROWS_KEY.to_user_string()
+CLIENTS_ASSET = CLIENTS_KEY.to_user_string()
 
 
 def _meta(event) -> dict:

@@ -2,12 +2,10 @@
 
 import dagster as dg
 
+from pipelines.asset_keys import FILE_LOADS_KEY, PUBLISHED_KEY, REJECTED_ROWS_KEY
 from pipelines.defs.dbt import ANALYTICS_KEYS, MARTS_KEYS
-from pipelines.defs.raw import FILE_LOADS_KEY, REJECTED_ROWS_KEY
 from pipelines.publish import publish
 from pipelines.settings import paths
-
-PUBLISHED_KEY = dg.AssetKey(["warehouse", "social"])
 
 
 @dg.asset(

@@ -4,6 +4,7 @@ import dagster as dg
 import duckdb
 
 from pipelines import run_lock
+from pipelines.asset_keys import CLIENTS_KEY, FILE_LOADS_KEY, REJECTED_ROWS_KEY
 from pipelines.defs.preview import counts_and_preview
 from pipelines.ingest.landing import RAW_TABLES, LandingLoader
 from pipelines.privacy import looks_personal_header
@@ -14,9 +15,6 @@ from pipelines.settings import paths
 LOCK_RETRIES = 12
 
 RAW_TABLE_KEYS = [dg.AssetKey(["raw", table]) for table in RAW_TABLES]
-CLIENTS_KEY = dg.AssetKey(["raw", "clients"])
-FILE_LOADS_KEY = dg.AssetKey(["ops", "file_loads"])
-REJECTED_ROWS_KEY = dg.AssetKey(["ops", "rejected_rows"])
 
 
 @dg.multi_asset(
