@@ -43,12 +43,9 @@ select
     t.result_indicator,
     t.meta_conversions,
     t.attributed_conversions,
-    {{ safe_ratio('t.spend * 1000', 't.impressions') }} as cpm,
-    {{ safe_ratio('t.spend', 'coalesce(t.link_clicks, t.clicks)') }} as cpc,
-    {{ safe_ratio('t.clicks', 't.impressions') }} as ctr,
+    {{ paid_rates('t') }},
     {{ safe_ratio('t.spend', 't.results') }} as cost_per_result,
     {{ safe_ratio('t.spend', 't.meta_conversions') }} as cost_per_meta_conversion,
-    {{ safe_ratio('t.spend', 't.attributed_conversions') }} as cost_per_attributed_conversion,
     rank() over (
         partition by t.client, t.objective
         order by {{ safe_ratio('t.spend', 't.results') }} asc nulls last

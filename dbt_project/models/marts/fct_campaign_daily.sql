@@ -97,12 +97,11 @@ select
     a.results,
     a.result_indicator,
     a.conversions,
-    {{ safe_ratio('a.spend * 1000', 'a.impressions') }} as cpm,
-    {{ safe_ratio('a.spend', 'coalesce(a.link_clicks, a.clicks)') }} as cpc,
-    {{ safe_ratio('a.clicks', 'a.impressions') }} as ctr,
     {{ safe_ratio('a.link_clicks', 'a.impressions') }} as link_ctr,
     {{ safe_ratio('a.spend', 'a.conversions') }} as cost_per_conversion,
-    t.attributed_conversions,
-    {{ safe_ratio('a.spend', 't.attributed_conversions') }} as cost_per_attributed_conversion
-from ads as a
-join attributed as t using (client, ad_key, date_start, date_end)
+    a.attributed_conversions,
+    {{ paid_rates('a') }}
+from (
+    select ads.*, t.attributed_conversions
+    from ads join attributed as t using (client, ad_key, date_start, date_end)
+) as a
