@@ -15,6 +15,7 @@ from data_checks.runner import FileValidator
 from pipelines.demo import facebook_posts as demo_fb
 from pipelines.demo.generate import generate
 from pipelines.demo.roster import DemoClient
+from pipelines.ingest.clients import read_register
 from pipelines.ingest.landing import LandingLoader
 from pipelines.settings import paths
 
@@ -451,3 +452,25 @@ def test_page_series_of_many_folders_load_together_each_dated_by_its_own_folder(
     assert con.execute(
         "SELECT count(*) FROM ops.rejected_rows WHERE path LIKE '%broken%'"
     ).fetchone() == (0,)
+
+
+def test_a_register_saved_by_excel_loads_and_a_repeated_client_is_named(tmp_path: Path):
+    """clients.csv re-saved by Excel: Windows-1252, semicolons; a client listed twice keeps
+    its first line, and the warning names both lines (the last no longer silently wins)."""
+    register = tmp_path / "clients.csv"
+    register.write_bytes(
+        "client;name;sector;timezone\r\n"
+        "pharmacie-dupont;Pharmacie Dupont;pharmacy;America/Toronto\r\n"
+        "clinique-sante-plus;Clinique Santé Plus;clinic;\r\n"
+        "pharmacie-dupont;Pharmacie Dupont (copie);clinic;America/Vancouver\r\n".encode("cp1252")
+    )
+    with duckdb.connect() as con:
+        clients, warnings = read_register(con, register)
+    assert {c: (v.name, v.sector, v.timezone) for c, v in clients.items()} == {
+        "pharmacie-dupont": ("Pharmacie Dupont", "pharmacy", "America/Toronto"),
+        "clinique-sante-plus": ("Clinique Santé Plus", "clinic", "America/Toronto"),
+    }
+    assert warnings == [
+        "clients.csv: 'pharmacie-dupont' is listed on line 2 and again on line 4; line 4 "
+        "ignored (one line per client)"
+    ]
