@@ -9,6 +9,7 @@ can be e-mailed as is. A small inline script only measures the charts once drawn
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -121,7 +122,9 @@ def _is_web_url(url: object) -> bool:
     return isinstance(url, str) and re.match(r"^https?://", url) is not None
 
 
+@functools.cache
 def _templates() -> jinja2.Environment:
+    """One environment per process: Jinja2 caches the parsed templates in it."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("pipelines.report", "templates"),
         autoescape=True,
