@@ -28,6 +28,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOCIALWH_DATA_DIR", str(data))
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     monkeypatch.delenv("SOCIALWH_CLIENTS", raising=False)
+    # A test's exports are complete once written; the tests of the wait set their own.
+    monkeypatch.setenv("SOCIALWH_SETTLE_SECONDS", "0")
     return data
 
 

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from tests.conftest import ROOT
 
@@ -101,19 +102,23 @@ def test_nightly_schedule_runs_at_2am_montreal_time(data_dir: Path) -> None:
         assert isinstance(schedule.evaluate_tick(ctx).run_requests[0], dg.RunRequest)
 
 
-def test_sensor_waits_for_settled_new_files(data_dir: Path) -> None:
+def test_sensor_waits_for_settled_new_files(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOCIALWH_SETTLE_SECONDS", "30")
     sensor = _defs().resolve_sensor_def("new_landing_files")
-    with dg.build_sensor_context() as ctx:
+    instance = dg.DagsterInstance.ephemeral()  # no run yet: every settled file is new
+    with dg.build_sensor_context(instance=instance) as ctx:
         assert sensor.evaluate_tick(ctx).skip_message.startswith("no new files")
     export = data_dir / "landing" / "pharmacie-dupont" / "fb.csv"
     export.parent.mkdir()
     export.write_text("Post ID\n1\n")
-    with dg.build_sensor_context() as ctx:  # just written: may still be downloading
+    with dg.build_sensor_context(instance=instance) as ctx:  # just written: still downloading?
         result = sensor.evaluate_tick(ctx)
         assert result.run_requests == [] and "still being written" in result.skip_message
     old = time.time() - 120
     os.utime(export, (old, old))
-    with dg.build_sensor_context() as ctx:
+    with dg.build_sensor_context(instance=instance) as ctx:
         result = sensor.evaluate_tick(ctx)
         assert len(result.run_requests) == 1
         cursor = result.cursor

@@ -4,6 +4,7 @@ two runs at once, and the UI that `make ui` serves."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from data_checks.runner import FileValidator
@@ -191,7 +193,10 @@ def test_killed_runs_leave_the_warehouse_intact_and_analysts_never_notice(
     assert len(crashed) == 4 and all("What to do:" in r for r in crashed)
 
 
-def test_a_file_still_being_written_waits_for_the_next_run(data_dir: Path, real_fixtures) -> None:
+def test_a_file_still_being_written_waits_for_the_next_run(
+    data_dir: Path, real_fixtures, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOCIALWH_SETTLE_SECONDS", "30")
     p = Paths(data_dir)
     src = next(real_fixtures.glob("*.csv")).read_bytes()
     target = data_dir / "landing" / "pharmacie-dupont" / "facebook" / "posts.csv"
@@ -218,6 +223,41 @@ def test_a_file_still_being_written_waits_for_the_next_run(data_dir: Path, real_
     assert [f.status for f in second.files] == ["loaded"]
     with duckdb.connect(str(p.build_db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM ops.file_loads").fetchone()[0] == 1
+
+
+def test_a_file_written_in_pauses_is_taken_only_once_its_writer_is_done(
+    data_dir: Path, real_fixtures, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer that pauses longer than the settle time keeps the file open: the file, cut
+    mid-row, is neither loaded short nor moved to quarantine under the writer's feet."""
+    monkeypatch.setenv("SOCIALWH_SETTLE_SECONDS", "30")
+    p = Paths(data_dir)
+    src = next(real_fixtures.glob("facebook_posts_*.csv")).read_bytes()
+    target = data_dir / "landing" / "pharmacie-dupont" / "facebook" / "posts.csv"
+    target.parent.mkdir(parents=True)
+    load = lambda run: LandingLoader(p, run, validate=FileValidator().problems).run()  # noqa: E731
+    with target.open("wb") as writer:
+        writer.write(src[: len(src) // 2 + 7])  # stops inside a row
+        writer.flush()
+        old = time.time() - 3600  # a pause far longer than the settle time
+        os.utime(target, (old, old))
+        first = load("run-1")
+        assert [(f.path, f.status) for f in first.files] == [
+            ("pharmacie-dupont/facebook/posts.csv", "deferred")
+        ]
+        writer.write(src[len(src) // 2 + 7 :])
+    # closed a few seconds ago: still inside the settle time
+    recent = time.time() - 5
+    os.utime(target, (recent, recent))
+    assert [f.status for f in load("run-2").files] == ["deferred"]
+    assert target.exists() and not list(p.quarantine.rglob("*"))
+
+    os.utime(target, (old, old))
+    third = load("run-3")
+    assert [f.status for f in third.files] == ["loaded"]
+    with duckdb.connect(str(p.build_db), read_only=True) as con:
+        rows = con.execute("SELECT count(*) FROM raw.facebook_posts").fetchone()[0]
+    assert rows == third.files[0].rows_loaded == len(pd.read_csv(io.BytesIO(src)))
 
 
 def test_one_run_at_a_time_and_no_stale_lock_after_kill(data_dir: Path) -> None:

@@ -247,3 +247,61 @@ def test_every_fact_table_matches_values_worked_out_by_hand(data_dir: Path) -> N
     assert rows("SELECT DISTINCT performance_flag FROM marts.fct_post_benchmarks") == [
         ("no_baseline",)
     ]
+
+
+def test_a_later_nights_corrections_replace_what_they_restate(data_dir: Path) -> None:
+    """Meta lowers a lifetime total (invalid views removed); a booking system re-exports a
+    day without a cancelled booking; a call log without ids corrects one call's value.
+    The newest load wins each time, and the lowered total is a warning."""
+    landing = data_dir / "landing"
+    write_exports(landing)
+    c = landing / "clinique-test"
+    calls = "occurred_at,conversion_type,value,currency\n"
+    exported(
+        c / "calls" / "calls-03-03.csv",
+        calls + "2026-03-03T09:00:00-05:00,call,100,CAD\n2026-03-03T15:00:00-05:00,call,50,CAD\n",
+        "2026-03-03",
+    )
+    socialwh("run", data=data_dir, check=True)
+
+    exported(
+        c / "fb" / "day2-reexport.csv",
+        FB_HEADER + "101,9,Clinique,Vaccins: ce qu'il faut savoir,03/01/2026 09:00,"
+        "https://www.facebook.com/9/posts/101,Photos,Educational,Lifetime,"
+        "1400,0,1050,40,6,6,20,15\n",
+        "2026-03-02",
+    )
+    exported(  # c4 was cancelled: the re-export of Mar 2 no longer has it
+        c / "conv" / "conversions-reexport.csv",
+        "conversion_id,occurred_at,conversion_type,utm_source,utm_campaign,utm_content\n"
+        "c1,2026-03-02T10:00:00-05:00,appointment,facebook,,101\n"
+        "c2,2026-03-02T11:00:00-05:00,appointment,facebook,,900\n"
+        "c3,2026-03-02T12:00:00-05:00,call,facebook,prise de rendez-vous,\n"
+        "c5,2026-03-02T14:00:00-05:00,call,,,\n",
+        "2026-03-03",
+    )
+    exported(  # the afternoon call was worth 75, not 50
+        c / "calls" / "calls-03-03-corrected.csv",
+        calls + "2026-03-03T09:00:00-05:00,call,100,CAD\n2026-03-03T15:00:00-05:00,call,75,CAD\n",
+        "2026-03-04",
+    )
+    night = socialwh("run", data=data_dir, check=True)
+    assert "PUBLISHED" in night.stdout
+    assert "restated_downward" in night.stdout and "clinique-test/facebook/101" in night.stdout
+
+    con = duckdb.connect(str(data_dir / "warehouse" / "social.duckdb"), read_only=True)
+    assert con.execute(
+        "SELECT impressions, reach FROM marts.fct_post_performance WHERE post_id = '101'"
+    ).fetchone() == (1400, 1050)
+    # the day's increment follows the lowered total: 1400 - 1000 on Mar 2
+    assert con.execute("""
+        SELECT d.impressions FROM marts.fct_post_daily d JOIN marts.dim_post p USING (post_key)
+        WHERE p.post_id = '101' AND d.date = DATE '2026-03-02'""").fetchone() == (400,)
+    conversions = con.execute("""
+        SELECT occurred_at::DATE::VARCHAR, conversion_type, count(*), sum(value)
+        FROM marts.fct_conversions GROUP BY ALL ORDER BY ALL""").fetchall()
+    assert conversions == [
+        ("2026-03-02", "appointment", 2, None),  # c1, c2 (c4 cancelled)
+        ("2026-03-02", "call", 2, None),  # c3, c5
+        ("2026-03-03", "call", 2, 175.0),  # 100 + 75, not 100 + 50 + 75
+    ]

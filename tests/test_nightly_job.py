@@ -230,6 +230,21 @@ def test_demo_data_then_nightly_publishes_and_reruns_idempotently(data_dir: Path
     assert not list((data_dir / "warehouse").glob(".*tmp*"))
     assert (data_dir / "dagster_home" / "dagster.yaml").exists()
 
+    # The UI's first start (a sensor without a cursor) launches no run: landing/ holds only
+    # what the last good run already took.
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
+    sensor = defs.resolve_sensor_def("new_landing_files")
+    with (
+        dg.DagsterInstance.from_config(str(data_dir / "dagster_home")) as instance,
+        dg.build_sensor_context(instance=instance) as ctx,
+    ):
+        tick = sensor.evaluate_tick(ctx)
+    assert tick.run_requests == [] and tick.skip_message.startswith("no new files")
+    assert tick.cursor  # the next tick compares with what is there now
+
 
 def test_failing_blocking_check_keeps_previous_warehouse(data_dir: Path) -> None:
     client_dir = data_dir / "landing" / "clinique-du-parc"

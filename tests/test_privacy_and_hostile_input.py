@@ -7,6 +7,7 @@ import hashlib
 import io
 import os
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -265,6 +266,7 @@ def test_nothing_under_the_data_dir_is_readable_by_other_users(tmp_path: Path) -
         booking = data / "landing" / "pharmacie-dupont" / "rendez-vous.csv"
         booking.write_text("Nom,Courriel,Note\nMarie Tremblay,marie@example.org,suivi diabète\n")
         booking.chmod(0o644)
+        os.utime(booking, (time.time() - 3600,) * 2)  # dropped an hour ago: settled
         socialwh("run", data=data, check=True)
     finally:
         os.umask(before)

@@ -5,7 +5,7 @@ import time
 
 import dagster as dg
 
-from pipelines.ingest.scan import SETTLE_SECONDS, landed_files
+from pipelines.ingest.scan import landed_files, open_for_writing, settle_seconds
 from pipelines.run_events import build_report
 from pipelines.run_report import save_report
 from pipelines.settings import paths
@@ -29,21 +29,34 @@ nightly_schedule = dg.ScheduleDefinition(
 )
 
 
-def landing_fingerprint(now: float | None = None) -> tuple[str | None, int, int]:
-    """(fingerprint of settled files, settled count, files still being written)."""
+def landing_fingerprint(
+    since: float | None = None, now: float | None = None
+) -> tuple[str | None, int, int]:
+    """(fingerprint of settled files, settled files changed after `since`, files still
+    being written). A file counts as changed by its modification or its status change
+    (a copy that kept its old date is still new to landing/)."""
     now = time.time() if now is None else now
     p = paths()
     if not p.landing.exists():
         return None, 0, 0
-    settled, settling = [], 0
-    for rel, st in landed_files(p.landing):
-        if now - st.st_mtime < SETTLE_SECONDS:
-            settling += 1
-        else:
-            settled.append(f"{rel}|{st.st_size}|{st.st_mtime_ns}")
+    wait, listed = settle_seconds(), landed_files(p.landing)
+    quiet = [(rel, st) for rel, st in listed if now - st.st_mtime >= wait]
+    writing = open_for_writing([p.landing / rel for rel, _ in quiet], p.landing)
+    settled = [(rel, st) for rel, st in quiet if p.landing / rel not in writing]
+    settling = len(listed) - len(settled)
     if not settled:
         return None, 0, settling
-    return hashlib.sha256("\n".join(sorted(settled)).encode()).hexdigest(), len(settled), settling
+    changed = sum(1 for _, st in settled if since is None or max(st.st_mtime, st.st_ctime) > since)
+    lines = sorted(f"{rel}|{st.st_size}|{st.st_mtime_ns}" for rel, st in settled)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest(), changed, settling
+
+
+def _last_run_started(instance: dg.DagsterInstance) -> float | None:
+    """When the last successful nightly run started (by any trigger), as a timestamp."""
+    records = instance.get_run_records(
+        dg.RunsFilter(job_name=nightly.name, statuses=[dg.DagsterRunStatus.SUCCESS]), limit=1
+    )
+    return records[0].start_time if records and records[0].start_time else None
 
 
 @dg.sensor(
@@ -54,8 +67,17 @@ def landing_fingerprint(now: float | None = None) -> tuple[str | None, int, int]
     description="Starts the nightly job when files land (once they stop growing).",
 )
 def new_landing_files(context: dg.SensorEvaluationContext):
-    fingerprint, settled, settling = landing_fingerprint()
-    if fingerprint is None or fingerprint == context.cursor:
+    # Without a cursor (a new instance, the UI's first start) files count as new only if
+    # they changed after the last good run began, less the settle time its scan waited
+    # for: landing/ as the last run left it starts nothing.
+    since = None
+    if context.cursor is None:
+        started = _last_run_started(context.instance)
+        since = started - settle_seconds() if started else None
+    fingerprint, changed, settling = landing_fingerprint(since)
+    if fingerprint is None or fingerprint == context.cursor or not changed:
+        if fingerprint is not None:
+            context.update_cursor(fingerprint)
         reason = "no new files" + (f" ({settling} still being written)" if settling else "")
         return dg.SkipReason(reason)
     context.update_cursor(fingerprint)

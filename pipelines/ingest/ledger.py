@@ -17,6 +17,7 @@ import duckdb
 
 from pipelines.ingest.errors import UnreadableFile
 from pipelines.ingest.records import FileOutcome, LandedFile, Loaded, Refused
+from pipelines.ingest.scan import open_for_writing
 from pipelines.privacy import one_line
 from pipelines.settings import private_dir, private_files
 
@@ -74,7 +75,11 @@ class Ledger:
 
     def refused(self, con: duckdb.DuckDBPyConnection, r: Refused) -> FileOutcome:
         """Quarantined with its problem; still being written when it moved (or has none)."""
-        if r.problem is None or r.file.changed():
+        if (
+            r.problem is None
+            or r.file.changed()
+            or open_for_writing([r.file.path], r.file.path.parent)
+        ):
             return deferred(r.file)
         reason = reason_of(r.problem)
         self._quarantine(r.file, reason)

@@ -1,8 +1,11 @@
 """Stage 1, scan: list landing/, keep what is new, wait for what is still being written.
 
 A file recorded before with the same path, size and modification time is not read again
-(nor hashed); a file modified in the last SETTLE_SECONDS is loaded only if its size and
-date hold still for STABLE_PROBE_SECONDS, else it waits for the next run.
+(nor hashed). A file is taken only once complete: untouched for the settle time
+(SOCIALWH_SETTLE_SECONDS, 30 s by default, the sensor's too) and open for writing by no
+process. A writer that pauses between chunks (a sync client, a script appending a
+day at a time) keeps its file open, or touches it within the settle time: either way the
+file waits for the next run, whole, instead of being loaded or quarantined half-written.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from pipelines.ingest.records import LandedFile, modified_at
 # Names that browsers and editors use for files still being written, or their own scratch.
 IGNORED_SUFFIXES = (".crdownload", ".part", ".partial", ".tmp", ".download", ".reason.txt")
 SETTLE_SECONDS = 30
-STABLE_PROBE_SECONDS = 2.0
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 
@@ -51,17 +53,51 @@ def landed_files(landing: Path) -> list[tuple[str, os.stat_result]]:
     return sorted(found, key=lambda f: f[0].split("/"))
 
 
+def settle_seconds() -> float:
+    """How long a file must stay untouched before it is read (SOCIALWH_SETTLE_SECONDS)."""
+    try:
+        return max(0.0, float(os.environ.get("SOCIALWH_SETTLE_SECONDS", SETTLE_SECONDS)))
+    except ValueError:
+        return float(SETTLE_SECONDS)
+
+
+def open_for_writing(candidates: list[Path], under: Path) -> set[Path]:
+    """The candidates (files under `under`) some process holds open for writing, read
+    from /proc (Linux): each open file descriptor's target and its access mode. Processes
+    of other users cannot be read and are skipped (their files still wait out the settle
+    time); elsewhere than Linux the set is empty."""
+    if not candidates or not os.path.isdir("/proc/self/fd"):
+        return set()
+    root = os.path.realpath(under) + os.sep
+    targets: set[str] = set()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if not target.startswith(root):
+                    continue
+                with open(f"/proc/{pid}/fdinfo/{fd}", encoding="ascii") as info:
+                    flags = next(int(ln.split()[1], 8) for ln in info if ln.startswith("flags:"))
+            except (OSError, StopIteration, ValueError):
+                continue
+            if flags & 0o3:  # O_WRONLY or O_RDWR
+                targets.add(target)
+    return {c for c in candidates if targets and os.path.realpath(c) in targets}
+
+
 def settled(
-    files: list[LandedFile], now: float | None = None
+    files: list[LandedFile], landing: Path, now: float | None = None
 ) -> tuple[list[LandedFile], list[LandedFile]]:
-    """(files safe to read, files still changing). Only recently modified files are probed,
-    all together, so a night of old files costs no wait at all."""
+    """(files safe to read, files that may still be written)."""
     now = time.time() if now is None else now
-    recent = [f for f in files if now - f.stat.st_mtime < SETTLE_SECONDS]
-    if not recent:
-        return files, []
-    time.sleep(STABLE_PROBE_SECONDS)
-    moving = {f.rel for f in recent if f.changed()}
+    wait = settle_seconds()
+    recent = {f.rel for f in files if now - f.stat.st_mtime < wait}
+    writing = open_for_writing([f.path for f in files if f.rel not in recent], landing)
+    moving = recent | {f.rel for f in files if f.path in writing}
     return [f for f in files if f.rel not in moving], [f for f in files if f.rel in moving]
 
 
@@ -101,5 +137,5 @@ def scan(con: duckdb.DuckDBPyConnection, landing: Path) -> Scan:
         for rel, st in landed
         if (rel, st.st_size, (modified_at(st) - EPOCH) // MICROSECOND) not in seen
     ]
-    ready, moving = settled(new)
+    ready, moving = settled(new, landing)
     return Scan(landed, ready, moving)
