@@ -28,14 +28,31 @@ MARTS = (
 )
 
 # Raw post tables and how their newest restatement per post reads (see dbt's
-# latest_restatement macro: the largest lifetime total of the newest export day). arg_max
+# latest_restatement macro: the newest load of the newest export day, the largest total
+# between files of one load). arg_max
 # over the ordering keys, not a window: a window sorts every raw snapshot (1.8 s vs 0.2 s
 # for a third of L's posts); arg_max_null, as arg_max skips rows whose impressions are
 # unknown (the newest restatement may not report them).
 _LATEST_POSTS = """
-    SELECT client, post_id, arg_max_null(impressions, (snapshot_date,
-        coalesce(impressions, -9223372036854775808), loaded_at, source_row_number)) AS impressions
+    SELECT client, post_id, arg_max_null(impressions, (snapshot_date, loaded_at,
+        coalesce(impressions, -9223372036854775808), source_row_number)) AS impressions
     FROM raw.{table} GROUP BY client, post_id"""
+
+# Conversions still stated by the newest export of their scope (see dbt's
+# stg_conversions__conversions), written again independently of the model.
+_CURRENT_CONVERSIONS = """
+    WITH located AS (
+        SELECT r.client, r.conversion_key, r.conversion_type, r.loaded_at,
+            r.source_path, timezone(coalesce(c.timezone, 'America/Toronto'),
+            r.occurred_at)::DATE AS day
+        FROM raw.conversions r LEFT JOIN raw.clients c USING (client)),
+    scopes AS (
+        SELECT client, conversion_type, loaded_at, min(day) AS first_day, max(day) AS last_day
+        FROM located GROUP BY client, source_path, loaded_at, conversion_type)
+    SELECT DISTINCT l.client || '/' || l.conversion_key AS key
+    FROM located l ANTI JOIN scopes s
+        ON s.client = l.client AND s.conversion_type IS NOT DISTINCT FROM l.conversion_type
+        AND s.loaded_at > l.loaded_at AND l.day BETWEEN s.first_day AND s.last_day"""
 
 
 @dataclass(frozen=True)
@@ -82,13 +99,24 @@ RECONCILED_CONVERSIONS = RunRule(
     "reconciles_with_loaded_conversions",
     "marts.fct_conversions",
     True,
-    "Every loaded conversion appears once in the marts.",
+    "Every conversion of the newest export of its scope (client, type, days covered) "
+    "appears once in the marts; rows a later export replaced do not.",
+)
+RESTATED_DOWNWARD = RunRule(
+    "restated_downward",
+    "marts.fct_post_performance",
+    False,
+    "A newer export lowered a post's lifetime impressions for a day already loaded (Meta "
+    "removes invalid views): the marts follow the newer number, and the reports made "
+    "before show more than is now counted.",
 )
 
 
-# Marts whose rows are summaries (a post whose type is restated moves to another
-# content-type row): fewer rows is worth a look, not a stop.
-AGGREGATED_MARTS = ("fct_content_performance",)
+# Marts whose rows may rightly go: summaries (a post whose type is restated moves to
+# another content-type row) and conversions (a re-export replaces its scope, a cancelled
+# booking leaves). Fewer rows is worth a look, not a stop; their loss is checked row by
+# row against the loaded files instead (reconciles_with_loaded_conversions).
+AGGREGATED_MARTS = ("fct_content_performance", "fct_conversions")
 
 
 def volume_rules() -> list[tuple[RunRule, RunRule]]:
@@ -172,9 +200,8 @@ def reconciliation(con: duckdb.DuckDBPyConnection) -> list[RuleResult]:
            OR m.impressions IS DISTINCT FROM l.impressions
     """).fetchall()
     n_ads = con.execute("SELECT count(*) FROM marts.fct_campaign_daily").fetchone()[0]
-    conversions = con.execute("""
-        SELECT l.key FROM (SELECT DISTINCT client || '/' || conversion_key AS key
-                           FROM raw.conversions) l
+    conversions = con.execute(f"""
+        SELECT coalesce(l.key, m.conversion_id) FROM ({_CURRENT_CONVERSIONS}) l
         FULL JOIN marts.fct_conversions m ON m.conversion_id = l.key
         WHERE m.conversion_id IS NULL OR l.key IS NULL
     """).fetchall()
@@ -184,6 +211,7 @@ def reconciliation(con: duckdb.DuckDBPyConnection) -> list[RuleResult]:
         _result(RECONCILED_SPEND, len(ads), n_ads, [str(k) for (k,) in ads]),
         page_series(con),
         _result(RECONCILED_CONVERSIONS, len(conversions), n_conv, [str(k) for (k,) in conversions]),
+        restatements(con),
     ]
 
 
@@ -193,6 +221,36 @@ _ACCOUNT_COLUMNS = (
     ("impressions", "metric = 'views' AND series IN ('primary', 'total')"),
     ("new_followers", "metric = 'follows' AND series IN ('primary', 'total')"),
 )
+
+
+def restatements(con: duckdb.DuckDBPyConnection) -> RuleResult:
+    """Posts whose newest load states fewer lifetime impressions for a day than an earlier
+    load did. Only the days the newest load of each table touched are compared: an old
+    restatement is not warned about every night."""
+    lowered, checked = [], 0
+    for platform, table in (
+        ("facebook", "facebook_posts"),
+        ("instagram", "instagram_posts"),
+        ("linkedin", "linkedin_posts"),
+    ):
+        rows = con.execute(f"""
+            WITH newest AS (SELECT max(loaded_at) AS newest_at FROM raw.{table}),
+            night AS (
+                SELECT client, post_id, snapshot_date, max(impressions) AS impressions
+                FROM raw.{table} WHERE loaded_at = (SELECT newest_at FROM newest) GROUP BY ALL),
+            earlier AS (
+                SELECT client, post_id, snapshot_date, max(impressions) AS impressions
+                FROM raw.{table} r SEMI JOIN night n USING (client, post_id, snapshot_date)
+                WHERE r.loaded_at < (SELECT newest_at FROM newest) GROUP BY ALL)
+            SELECT (SELECT count(*) FROM night),
+                list(n.client || '/{platform}/' || n.post_id || ' on ' || n.snapshot_date
+                     || ': ' || e.impressions || ' -> ' || n.impressions ORDER BY n.post_id)
+                FILTER (WHERE n.impressions < e.impressions)
+            FROM night n LEFT JOIN earlier e USING (client, post_id, snapshot_date)
+        """).fetchone()
+        checked += rows[0]
+        lowered += rows[1] or []
+    return _result(RESTATED_DOWNWARD, len(lowered), checked, lowered)
 
 
 def page_series(con: duckdb.DuckDBPyConnection) -> RuleResult:

@@ -1,13 +1,14 @@
 {#
-  One row per post and export day from a raw posts table. Several files of the same day
-  may restate a post: lifetime totals only grow, so the larger restatement is the later
-  one, whatever order the files were copied or loaded in (ties: the later load, then the
-  later row).
+  One row per post and export day from a raw posts table: the newest load wins, down as
+  well as up (Meta lowers lifetime totals when it removes invalid views or clicks, and the
+  re-export is the truth). Two files of the same day loaded by the same run: the larger
+  restatement (lifetime totals only grow within one export), then the later row.
+  The run-level rule `restated_downward` warns when a load lowers a total.
 #}
 {% macro latest_restatement(relation) %}
     {{ newest_rows(
         relation,
         'client, post_id, snapshot_date',
-        'coalesce(impressions, -9223372036854775808), loaded_at, source_row_number'
+        'loaded_at, coalesce(impressions, -9223372036854775808), source_row_number'
     ) }}
 {% endmacro %}

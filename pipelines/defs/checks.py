@@ -90,6 +90,7 @@ RUN_RULES = [
     run_rules.RECONCILED_SPEND,
     run_rules.RECONCILED_PAGE_SERIES,
     run_rules.RECONCILED_CONVERSIONS,
+    run_rules.RESTATED_DOWNWARD,
     *(rule for pair in run_rules.volume_rules() for rule in pair),
 ]
 

@@ -1,4 +1,47 @@
--- One row per conversion; the same conversion re-exported in a later file counts once.
+-- One row per conversion, as the newest exports state them.
+-- A conversions export restates its scope: the client, the conversion types it holds and
+-- the client-local days from its first to its last conversion. A file loaded later
+-- replaces every older row of its scope, so a corrected value or a cancelled booking is
+-- right with or without conversion ids (a booking export and a call log of the same days
+-- hold different types and leave each other alone). Within what is kept, the same
+-- conversion in several files counts once: the newest load, then the later row.
+with located as (
+    select
+        r.*,
+        cast(timezone(coalesce(c.timezone, 'America/Toronto'), r.occurred_at) as date)
+            as local_day
+    from {{ source('raw', 'conversions') }} as r
+    left join {{ source('raw', 'clients') }} as c on c.client = r.client
+),
+
+scopes as (
+    select
+        client,
+        source_path,
+        loaded_at,
+        conversion_type,
+        min(local_day) as first_day,
+        max(local_day) as last_day
+    from located
+    group by client, source_path, loaded_at, conversion_type
+),
+
+current_rows as (
+    select *
+    from located as r
+    where not exists (
+        select 1
+        from scopes as s
+        where s.client = r.client
+            and s.conversion_type is not distinct from r.conversion_type
+            and s.loaded_at > r.loaded_at
+            and r.local_day between s.first_day and s.last_day
+    )
+    qualify row_number() over (
+        partition by client, conversion_key order by loaded_at desc, source_row_number desc
+    ) = 1
+)
+
 select
     client || '/' || conversion_key as conversion_id,
     client,
@@ -11,8 +54,4 @@ select
     utm_campaign,
     utm_content,
     source_path
-from (
-    {{ newest_rows(
-        source('raw', 'conversions'), 'client, conversion_key', 'loaded_at, source_row_number'
-    ) }}
-)
+from current_rows
