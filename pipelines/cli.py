@@ -59,7 +59,17 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    return run_nightly(paths(), full_refresh=args.full_refresh, accept_drop=accepted)
+    p = paths()
+    try:
+        return run_nightly(p, full_refresh=args.full_refresh, accept_drop=accepted)
+    except Exception as exc:  # a full disk fails wherever it is met (SQLite, DuckDB, dbt)
+        from pipelines import disk
+
+        if not disk.is_disk_full(exc, p.data_dir):
+            raise
+        print(f"socialwh run: NOT PUBLISHED: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"What to do: {disk.advice(p.data_dir)}", file=sys.stderr)
+        return 1
 
 
 def cmd_status(args: argparse.Namespace) -> int:

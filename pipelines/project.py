@@ -16,10 +16,23 @@ dbt_project = DbtProject(
 )
 
 
+def _cut_short(manifest) -> bool:
+    """dbt writes manifest.json in place: a full disk (or a kill) mid-write leaves a
+    truncated file that would crash every run and the UI at import. A whole manifest is
+    a JSON object, so its last byte is `}`; reading the tail costs nothing."""
+    try:
+        with manifest.open("rb") as fh:
+            fh.seek(max(0, manifest.stat().st_size - 64))
+            return not fh.read().rstrip().endswith(b"}")
+    except OSError:
+        return True
+
+
 def manifest_is_stale() -> bool:
-    """True when the manifest is missing or older than any file of the dbt project."""
+    """True when the manifest is missing, cut short, or older than any file of the dbt
+    project."""
     manifest = dbt_project.manifest_path
-    if not manifest.exists():
+    if not manifest.exists() or _cut_short(manifest):
         return True
     built = manifest.stat().st_mtime
     return any(

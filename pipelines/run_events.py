@@ -6,6 +6,7 @@ from datetime import datetime
 
 import dagster as dg
 
+from pipelines import disk
 from pipelines.asset_keys import CLIENTS_KEY, FILE_LOADS_KEY, PUBLISHED_KEY, REJECTED_ROWS_KEY
 from pipelines.run_report import CheckFailure, Files, Quarantined, RunReport
 from pipelines.settings import Paths
@@ -102,4 +103,6 @@ def build_report(p: Paths, instance: dg.DagsterInstance, run_id: str) -> RunRepo
     crash = next((e for e in events if e.event_type == dg.DagsterEventType.RUN_FAILURE), None)
     if crash is not None and not report.failed_steps and crash.message:
         report.crash = crash.message.strip().splitlines()[0]
+    errors = [e for _, e in report.failed_steps] + ([report.crash] if report.crash else [])
+    report.disk_full = any(disk.is_disk_full(e, p.data_dir) for e in errors)
     return report

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pipelines import disk
 from pipelines.settings import Paths
 
 RULE = "=" * 72
@@ -71,6 +72,7 @@ class RunReport:
     check_failures: list[CheckFailure] = field(default_factory=list)
     failed_steps: list[tuple[str, str]] = field(default_factory=list)  # step, error
     crash: str | None = None
+    disk_full: bool = False  # a step or the run stopped on a full disk
     quarantine_dir: str = ""
     dagster_home: str = ""
     data_dir: str = ""
@@ -200,6 +202,8 @@ class RunReport:
         return [self.headline] + [line.strip() for line in text if line.startswith(keep)]
 
     def _advice(self) -> str:
+        if self.disk_full:
+            return disk.advice(Path(self.data_dir))
         if self.blocking_failures:
             return (
                 "look at the failing rows named above (query the build database read-only, "

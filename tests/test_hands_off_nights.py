@@ -260,6 +260,52 @@ def test_a_file_written_in_pauses_is_taken_only_once_its_writer_is_done(
     assert rows == third.files[0].rows_loaded == len(pd.read_csv(io.BytesIO(src)))
 
 
+def test_a_full_disk_is_said_and_the_next_run_needs_no_cleanup(tmp_path: Path) -> None:
+    """The disk fills during a night (dbt's manifest cut short, SQLite unable to grow): the
+    run says the disk is full, and once space is back the next run publishes by itself."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=160m", "tmpfs", str(disk)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here (needs root): {mounted.stderr!r}")
+    try:
+        data = disk / "data"
+        env = socialwh_env(data) | {"SOCIALWH_SETTLE_SECONDS": "0"}
+        env.pop("SOCIALWH_DBT_TARGET", None)  # the manifest on the small disk, as in production
+
+        def run(*args: str) -> subprocess.CompletedProcess:
+            return subprocess.run(
+                [str(SOCIALWH), *args], env=env, text=True, capture_output=True, timeout=600
+            )
+
+        demo = ["demo-data", "--out", str(data / "landing"), "--clients", "1", "--days", "3"]
+        assert run(*demo, "--no-quirks").returncode == 0
+        assert run("run").returncode == 0
+        manifest = data / "build" / "dbt_target" / "manifest.json"
+        whole = manifest.read_bytes()
+
+        filler = disk / "filler"
+        with filler.open("wb") as fh:
+            os.posix_fallocate(fh.fileno(), 0, shutil.disk_usage(disk).free - 256 * 1024)
+        manifest.write_bytes(whole[: len(whole) // 2])  # what dbt left when the disk filled
+        (data / "build" / "dbt_target" / "partial_parse.msgpack").unlink(missing_ok=True)
+        full = run("run")
+        said = full.stdout + full.stderr
+        assert full.returncode == 1
+        assert "is full" in said and "nothing needs cleaning up" in said, said[-3000:]
+        assert "Traceback" not in said
+
+        filler.unlink()  # space is back; nobody touches anything else
+        after = run("run")
+        assert after.returncode == 0 and "PUBLISHED" in after.stdout, after.stderr[-3000:]
+        with duckdb.connect(str(data / "warehouse" / "social.duckdb"), read_only=True) as con:
+            assert con.execute("SELECT count(*) FROM marts.dim_post").fetchone()[0] > 0
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
 def test_one_run_at_a_time_and_no_stale_lock_after_kill(data_dir: Path) -> None:
     p = Paths(data_dir)
     holder = subprocess.Popen(
