@@ -136,9 +136,10 @@ def test_account_rules() -> None:
 
 
 def test_reconciliation_follows_the_newest_restatement_even_when_it_reports_nothing() -> None:
-    """The loaded side of reconciliation is each post's newest snapshot (the largest
-    restatement of its newest export day), also when that one leaves impressions blank,
-    and each ad window's newest export: the marts, built that way, reconcile."""
+    """The loaded side of reconciliation is each post's newest snapshot (the newest load of
+    its newest export day, lower or not), also when that one leaves impressions blank, and
+    each ad window's newest export: the marts, built that way, reconcile; the lowered
+    total is a warning."""
     con = duckdb.connect()
     con.execute("CREATE SCHEMA raw; CREATE SCHEMA marts")
     lineage = "client VARCHAR, snapshot_date DATE, loaded_at TIMESTAMP, source_row_number INT"
@@ -150,7 +151,7 @@ def test_reconciliation_follows_the_newest_restatement_even_when_it_reports_noth
         "('c', '2026-03-02', '2026-03-02 08:00', 1, 'p1', NULL), "  # newest: not reported
         "('c', '2026-03-01', '2026-03-01 08:00', 2, 'p2', 50), "
         "('c', '2026-03-02', '2026-03-02 08:00', 2, 'p2', 70), "
-        "('c', '2026-03-02', '2026-03-02 09:00', 2, 'p2', 60)"  # same day: the larger wins
+        "('c', '2026-03-02', '2026-03-02 09:00', 2, 'p2', 60)"  # same day, newer load: wins
     )
     con.execute(
         f"CREATE TABLE raw.meta_ads ({lineage}, source_path VARCHAR, ad_id VARCHAR, "
@@ -165,10 +166,14 @@ def test_reconciliation_follows_the_newest_restatement_even_when_it_reports_noth
         "('c', '2026-03-02', '2026-03-02 08:00', 1, 'c/b.csv', 'a1', 'k', 's', 'n', "
         "'2026-02-28', '2026-02-28', 6.0, NULL)"
     )
-    con.execute(f"CREATE TABLE raw.conversions ({lineage}, conversion_key VARCHAR)")
+    con.execute(
+        f"CREATE TABLE raw.conversions ({lineage}, source_path VARCHAR, conversion_key VARCHAR, "
+        "conversion_type VARCHAR, occurred_at TIMESTAMPTZ)"
+    )
+    con.execute("CREATE TABLE raw.clients (client VARCHAR, timezone VARCHAR)")
     con.execute(
         "CREATE TABLE marts.fct_post_performance AS SELECT * FROM (VALUES "
-        "('c/facebook/p1', NULL::BIGINT), ('c/facebook/p2', 70)) t(post_key, impressions)"
+        "('c/facebook/p1', NULL::BIGINT), ('c/facebook/p2', 60)) t(post_key, impressions)"
     )
     con.execute(
         "CREATE TABLE marts.fct_campaign_daily AS SELECT 'c' AS client, 'a1' AS ad_key, "
@@ -190,8 +195,10 @@ def test_reconciliation_follows_the_newest_restatement_even_when_it_reports_noth
         "reconciles_with_loaded_ads": (True, []),
         "reconciles_with_loaded_page_series": (True, []),
         "reconciles_with_loaded_conversions": (True, []),
+        "restated_downward": (False, ["c/facebook/p2 on 2026-03-02: 70 -> 60"]),
     }
+    assert not results["restated_downward"].blocking
     # and a drifted mart is named
-    con.execute("UPDATE marts.fct_post_performance SET impressions = 60 WHERE post_key LIKE '%p2'")
+    con.execute("UPDATE marts.fct_post_performance SET impressions = 70 WHERE post_key LIKE '%p2'")
     posts = run_rules.reconciliation(con)[0]
     assert (posts.passed, posts.sample_keys) == (False, ["c/facebook/p2"])
