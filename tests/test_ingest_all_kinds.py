@@ -196,6 +196,61 @@ def test_french_and_english_exports_give_identical_raw_rows(data_dir: Path) -> N
     assert len(rows("client-en")) == len(english) > 0
 
 
+def test_day_and_month_order_is_read_from_each_files_own_dates(data_dir: Path) -> None:
+    """An export opened and saved by Excel in a French locale writes its dates day first.
+    Each file's order comes from its values: over 12 in the first part, or a month-first
+    reading that puts posts after the export's day; a file mixing both is kept out."""
+    rng = np.random.default_rng(5)
+    client = DemoClient("pharmacie-a", "Pharmacie A", "pharmacy", "en", "123", 4.0)
+    exported_on = datetime(2026, 3, 20, 22).timestamp()
+
+    def write(slug: str, frame: pd.DataFrame, sep: str = ",", stamp=exported_on) -> None:
+        (data_dir / "landing" / slug).mkdir()
+        path = data_dir / "landing" / slug / "posts.csv"
+        frame.to_csv(path, index=False, sep=sep, encoding="utf-8-sig")
+        os.utime(path, (stamp, stamp))
+
+    def day_first(frame: pd.DataFrame) -> pd.DataFrame:
+        when = pd.to_datetime(frame["Publish time"], format="%m/%d/%Y %H:%M")
+        return frame.assign(**{"Publish time": when.dt.strftime("%d/%m/%Y %H:%M")})
+
+    march = demo_fb.export_frame(
+        client, demo_fb.make_posts(client, date(2026, 3, 1), date(2026, 3, 20), rng),
+        date(2026, 3, 20),
+    )  # fmt: skip
+    early = march[pd.to_datetime(march["Publish time"]).dt.day <= 9]
+    assert len(early) > 3 and (pd.to_datetime(march["Publish time"]).dt.day > 12).any()
+    write("as-exported", march)
+    write("resaved", day_first(march), sep=";")
+    # every day under 13: month first would put posts in the future (03/09 read as Sept 3)
+    write("resaved-early", day_first(early), stamp=datetime(2026, 3, 9, 22).timestamp())
+    write(
+        "mixed",
+        pd.concat([march.iloc[: len(march) // 2], day_first(march.iloc[len(march) // 2 :])]),
+    )
+
+    summary, con = load(data_dir)
+    status = {f.client: (f.status, f.reason or "") for f in summary.files}
+    assert status["mixed"][0] == "quarantined" and "mix the two orders" in status["mixed"][1]
+    assert {c: s for c, (s, _) in status.items() if c != "mixed"} == dict.fromkeys(
+        ("as-exported", "resaved", "resaved-early"), "loaded"
+    )
+
+    def published(slug: str) -> list[tuple]:
+        return con.execute(
+            "SELECT post_id, publish_time FROM raw.facebook_posts WHERE client = ? ORDER BY 1",
+            [slug],
+        ).fetchall()
+
+    assert published("resaved") == published("as-exported")
+    assert len(published("resaved")) == len(march)
+    expected_early = set(early["Post ID"].astype(str))
+    assert [r for r in published("as-exported") if r[0] in expected_early] == published(
+        "resaved-early"
+    )
+    assert con.execute("SELECT count(*) FROM ops.rejected_rows").fetchone()[0] == 0
+
+
 def test_demo_data_covers_every_kind_and_loads_cleanly(data_dir: Path) -> None:
     summary_demo = generate(data_dir / "landing", clients=3, days=35, seed=11)
     assert summary_demo.files > 0

@@ -37,6 +37,13 @@ CREATE OR REPLACE TEMP MACRO sw_local_timestamp(x) AS CASE WHEN sw_blank(x) THEN
 CREATE OR REPLACE TEMP MACRO sw_window(x) AS CASE
     WHEN lower(trim(x)) IN ('lifetime', 'global') THEN 'lifetime' ELSE sw_text(x) END;
 CREATE OR REPLACE TEMP MACRO sw_date(x) AS CAST(sw_local_timestamp(x) AS DATE);
+-- the same in a file whose day order was found to be day first (see day_order.py)
+CREATE OR REPLACE TEMP MACRO sw_local_timestamp_in(x, day_first) AS CASE
+    WHEN day_first AND regexp_matches(x, '^\s*[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}')
+    THEN try_strptime(trim(x), ['%d/%m/%Y %H:%M', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y'])
+    ELSE sw_local_timestamp(x) END;
+CREATE OR REPLACE TEMP MACRO sw_date_in(x, day_first) AS
+    CAST(sw_local_timestamp_in(x, day_first) AS DATE);
 CREATE OR REPLACE TEMP MACRO sw_has_offset(x) AS
     regexp_matches(trim(x), '(Z|[+-][0-9]{2}:?[0-9]{2})$');
 """

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from pipelines.ingest.errors import UnreadableFile
+from pipelines.ingest import day_order
+from pipelines.ingest.errors import UnreadableFile, nothing_loaded
 from pipelines.ingest.headers import Aliases, match_columns
 from pipelines.ingest.parsers import PARSER_MACROS
 
@@ -163,10 +164,11 @@ def _on_parsed_fields(sql: str, kind: TabularKind) -> str:
 # a base value in a CTE, then the final cast. (Nesting the macros made DuckDB's planner
 # take over a second for a 20-column sheet.)
 NUMERIC = ("count", "decimal", "rate")
+DATED = ("local_timestamp", "date")
 BASE_PARSER = {
     "text": "sw_text",
-    "local_timestamp": "sw_local_timestamp",
-    "date": "sw_date",
+    "local_timestamp": "sw_local_timestamp_in",  # (cell, the file's day order)
+    "date": "sw_date_in",
     "window": "sw_window",
 }
 
@@ -179,6 +181,8 @@ def _base(f: Field) -> str:
         )
     if f.type in NUMERIC:
         return f"sw_number_squeezed({raw}, {sq})"
+    if f.type in ("local_timestamp", "date"):
+        return f"{BASE_PARSER[f.type]}({raw}, sw_day_first)"
     return f"{BASE_PARSER[f.type]}({raw})"
 
 
@@ -192,7 +196,7 @@ def _final(f: Field) -> str:
 FILES_DDL = """CREATE OR REPLACE TEMP TABLE sw_files (
     sw_file_id INTEGER PRIMARY KEY, sw_client VARCHAR, sw_path VARCHAR, sw_sha256 VARCHAR,
     sw_loaded_at TIMESTAMPTZ, sw_snapshot_date DATE, sw_timezone VARCHAR,
-    sw_header_currency VARCHAR)"""
+    sw_header_currency VARCHAR, sw_day_first BOOLEAN DEFAULT false)"""
 
 
 def register_files(con: duckdb.DuckDBPyConnection, files: dict[int, dict[str, object]]) -> None:
@@ -201,7 +205,8 @@ def register_files(con: duckdb.DuckDBPyConnection, files: dict[int, dict[str, ob
     con.execute(FILES_DDL)
     keys = ("client", "path", "sha256", "loaded_at", "snapshot_date", "timezone")
     con.executemany(
-        "INSERT INTO sw_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sw_files (sw_file_id, sw_client, sw_path, sw_sha256, sw_loaded_at, "
+        "sw_snapshot_date, sw_timezone, sw_header_currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [[i, *(f[k] for k in keys), f.get("header_currency") or ""] for i, f in files.items()],
     )
 
@@ -231,6 +236,8 @@ def load_parsed(
     it is inserted — and comes back as an UnreadableFile; the others as their counts.
     """
     con.execute(PARSER_MACROS)
+    dated = [mapping[f.name] for f in kind.fields if f.type in DATED and f.name in mapping]
+    mixed_orders = day_order.decide(con, dated)
     cells, base, final, problems = [], [], [], []
     for f in kind.fields:
         if f.name not in mapping:
@@ -263,7 +270,7 @@ def load_parsed(
     constants = "sw_client, sw_timezone, sw_header_currency"
     con.execute(
         "CREATE OR REPLACE TEMP TABLE sw_parsed AS "
-        f"WITH cells AS (SELECT sw_row, sw_file_id, {constants}, "
+        f"WITH cells AS (SELECT sw_row, sw_file_id, {constants}, sw_day_first, "
         f"to_json({{{record}}})::VARCHAR AS sw_record, "
         f"{', '.join(cells) or 'NULL AS sw_none'} FROM sw_file JOIN sw_files USING (sw_file_id)), "
         f"base AS (SELECT *, {', '.join(base) or 'NULL AS sw_none2'} FROM cells) "
@@ -294,7 +301,7 @@ def load_parsed(
             "UPDATE sw_parsed SET sw_problem = concat_ws('; ', nullif(sw_problem, ''), "
             f"{sql_literal('breaks ' + rule)}) WHERE {broken}"
         )
-    verdicts: dict[int, UnreadableFile] = {}
+    verdicts: dict[int, UnreadableFile] = dict(mixed_orders)
     for file_id, found in (validate(con, kind) if validate else {}).items():
         verdicts[file_id] = UnreadableFile(
             f"as a {kind.label}, {'; '.join(found)}",
@@ -335,15 +342,3 @@ def load_parsed(
         file_id: verdicts.get(file_id) or LoadCounts(loaded, rejected, notes.get(file_id, []))
         for file_id, loaded, rejected, _ in counts
     }
-
-
-def nothing_loaded(rejected: int, top_problem: str | None) -> UnreadableFile:
-    if rejected == 0:
-        return UnreadableFile(
-            "the file has a header but no rows", "Export it again; check the date range selected."
-        )
-    return UnreadableFile(
-        f"none of its {rejected} rows could be read (most common problem: "
-        f"{top_problem or 'unknown'})",
-        "Check that the columns hold what their names say, and export it again.",
-    )
