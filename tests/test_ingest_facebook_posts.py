@@ -140,3 +140,23 @@ def test_file_outside_client_folder_is_quarantined(data_dir: Path, real_fixtures
     summary, _ = load(data_dir)
     assert summary.files[0].status == "quarantined"
     assert "not inside a client folder" in summary.files[0].reason
+
+
+def test_a_post_published_after_its_export_day_is_kept_out_alone(data_dir: Path) -> None:
+    """One future Publish time (a typo, a re-save with day and month swapped) in an export
+    dated Jan 20 (Meta's range name): that row goes to ops.rejected_rows with the rule it
+    breaks; the rest of the file loads, so the night publishes for every client."""
+    d = data_dir / "landing" / "clinique-x"
+    d.mkdir()
+    header = "Post ID,Page ID,Publish time,Permalink,Post type,Views,Reach,Reactions\n"
+    rows = (
+        "1,9,01/15/2026 09:30,https://x/1,Photos,100,80,3\n"
+        "2,9,01/20/2026 23:50,https://x/2,Photos,50,40,1\n"  # the export's own last day
+        "3,9,11/01/2026 09:30,https://x/3,Photos,100,80,3\n"  # after the export: impossible
+    )
+    (d / "Jan-01-2026_Jan-20-2026_1.csv").write_text(header + rows, encoding="utf-8")
+    summary, con = load(data_dir)
+    assert (summary.files[0].status, summary.files[0].rows_loaded) == ("loaded", 2)
+    assert con.execute("SELECT row_number, reason FROM ops.rejected_rows").fetchall() == [
+        (3, "breaks published_before_export")
+    ]

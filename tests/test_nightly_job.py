@@ -246,7 +246,7 @@ def test_demo_data_then_nightly_publishes_and_reruns_idempotently(data_dir: Path
     assert tick.cursor  # the next tick compares with what is there now
 
 
-def test_failing_blocking_check_keeps_previous_warehouse(data_dir: Path) -> None:
+def test_bad_rows_are_kept_out_alone_and_the_night_still_publishes(data_dir: Path) -> None:
     client_dir = data_dir / "landing" / "clinique-du-parc"
     client_dir.mkdir()
     header = (
@@ -289,27 +289,27 @@ def test_failing_blocking_check_keeps_previous_warehouse(data_dir: Path) -> None
         ).fetchall() == [(1000, 30), (500, 7)]
     published = digest(warehouse)
 
-    # A post in an export dated before its publication: a date or time-zone error that no
-    # single row shows; the mart check blocks the publish.
+    # A post in an export dated before its publication (a future Publish time): that row
+    # is kept out at load with the rule it breaks; the file's other rows and every other
+    # client still publish.
     export(
         "day3.csv",
         "12,9,03/09/2026 09:30,https://www.facebook.com/9/posts/12,Photos,"
-        "Lifetime,300,200,1,0,0,3\n",
+        "Lifetime,300,200,1,0,0,3\n"
+        "13,9,03/02/2026 10:00,https://www.facebook.com/9/posts/13,Photos,"
+        "Lifetime,600,450,6,1,0,8\n",
         "2026-03-03",
     )
-    failed = socialwh("run", data=data_dir)
-
-    assert failed.returncode == 1, failed.stdout + failed.stderr
-    assert "NOT PUBLISHED" in failed.stdout
-    assert "FAILED published_before_export on marts/fct_post_performance" in failed.stdout
-    assert "clinique-du-parc/facebook/12" in failed.stdout  # the failing post is named
-    assert "previous warehouse stays published" in failed.stdout
-    assert digest(warehouse) == published
-    with duckdb.connect(str(data_dir / "build" / "social.duckdb"), read_only=True) as con:
+    night = socialwh("run", data=data_dir, check=True)
+    assert "PUBLISHED" in night.stdout and "1 rows rejected" in night.stdout
+    assert digest(warehouse) != published
+    with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute(
-            'SELECT failing_rows FROM ops.check_results WHERE "check" = '
-            "'published_before_export' AND NOT passed"
-        ).fetchall() == [(1,)]
+            "SELECT row_number, reason FROM ops.rejected_rows WHERE path LIKE '%day3.csv'"
+        ).fetchall() == [(1, "breaks published_before_export")]
+        assert con.execute(
+            "SELECT post_id, impressions FROM marts.fct_post_performance ORDER BY post_id"
+        ).fetchall() == [("11", 1000), ("13", 600)]
 
 
 def test_real_facebook_export_end_to_end(data_dir: Path, real_fixtures: Path) -> None:

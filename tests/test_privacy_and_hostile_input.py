@@ -178,7 +178,8 @@ def load(data_dir: Path) -> tuple[list, list[str]]:
 
 
 def old(path: Path) -> None:
-    os.utime(path, (1_700_000_000, 1_700_000_000))  # settled long ago
+    # settled long ago, dated after the real export's posts (Sep 2025): its snapshot day
+    os.utime(path, (1_760_000_000, 1_760_000_000))  # 2025-10-09
 
 
 def test_hostile_file_and_folder_names_are_data_not_sql(data_dir: Path, real_fixtures: Path):

@@ -46,6 +46,10 @@ IMPRESSIONS_COLUMNS = (
 REACH_TOLERANCE = 1.1
 POST_INVARIANTS = (
     ("reach_le_impressions (10% tolerance)", f"reach > impressions * {REACH_TOLERANCE}"),
+    # a post cannot be in an export made before it was published (a future Publish time, a
+    # re-saved file with day and month swapped): that row is kept out, the file and every
+    # other client's night go on (the mart's blocking check stays as a guard)
+    ("published_before_export", "CAST(publish_time AS DATE) > $snapshot_date"),
 )
 
 # Some 2025 exports report Views 0 on every post while Reach is positive (another export of

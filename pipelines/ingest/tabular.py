@@ -201,7 +201,7 @@ FILES_DDL = """CREATE OR REPLACE TEMP TABLE sw_files (
 
 def register_files(con: duckdb.DuckDBPyConnection, files: dict[int, dict[str, object]]) -> None:
     """Temp table sw_files: per staged file (by its sw_file_id) its lineage and the
-    constants its kind's SQL refers to as $client, $timezone, $header_currency."""
+    constants its kind's SQL refers to as $client, $timezone, $header_currency, $snapshot_date."""
     con.execute(FILES_DDL)
     keys = ("client", "path", "sha256", "loaded_at", "snapshot_date", "timezone")
     con.executemany(
@@ -267,7 +267,7 @@ def load_parsed(
         bad_sql = _inline(_on_parsed_fields(bad, kind))
         problems.append(f"CASE WHEN {bad_sql} THEN {_on_parsed_fields(message, kind)} END")
     record = ", ".join(f"{sql_literal(h)}: {quote_ident(h)}" for h in mapping.values())
-    constants = "sw_client, sw_timezone, sw_header_currency"
+    constants = "sw_client, sw_timezone, sw_header_currency, sw_snapshot_date"
     con.execute(
         "CREATE OR REPLACE TEMP TABLE sw_parsed AS "
         f"WITH cells AS (SELECT sw_row, sw_file_id, {constants}, sw_day_first, "
@@ -299,7 +299,7 @@ def load_parsed(
     for rule, broken in kind.invariants:
         con.execute(
             "UPDATE sw_parsed SET sw_problem = concat_ws('; ', nullif(sw_problem, ''), "
-            f"{sql_literal('breaks ' + rule)}) WHERE {broken}"
+            f"{sql_literal('breaks ' + rule)}) WHERE {_inline(broken)}"
         )
     verdicts: dict[int, UnreadableFile] = dict(mixed_orders)
     for file_id, found in (validate(con, kind) if validate else {}).items():
@@ -327,7 +327,8 @@ def load_parsed(
         f"INSERT INTO raw.{kind.table} (client, source_path, source_sha256, source_row_number, "
         f"loaded_at, snapshot_date, {', '.join(columns)}) "
         f"SELECT sw_files.sw_client, sw_path, sw_sha256, sw_row, sw_loaded_at, "
-        f"sw_snapshot_date, {', '.join(columns)} FROM sw_parsed JOIN sw_files USING (sw_file_id) "
+        f"sw_files.sw_snapshot_date, {', '.join(columns)} FROM sw_parsed JOIN sw_files "
+        "USING (sw_file_id) "
         "WHERE sw_problem = '' ORDER BY sw_file_id, sw_row"
     )
     con.execute(
