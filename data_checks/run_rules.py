@@ -13,6 +13,7 @@ import duckdb
 
 from data_checks.freshness import FRESHNESS_HOURS, newest_exports
 from data_checks.runner import RuleResult
+from pipelines.warehouse_file import open_error
 
 VOLUME_JUMP_FACTOR = float(os.environ.get("SOCIALWH_VOLUME_FACTOR", "10"))
 MARTS = (
@@ -287,14 +288,17 @@ def volume(
     """Row counts of each mart against the published warehouse (none yet: nothing to compare).
     A drop in a table of `accepted` (the operator's `--accept-drop`) passes, said so."""
     out = []
-    if published.exists():
+    unreadable = open_error(published)
+    # a file cut short or overwritten is compared with nothing: this run replaces it
+    compare = published.exists() and unreadable is None
+    if compare:
         con.execute("ATTACH ? AS previous (READ_ONLY)", [str(published)])
     try:
         for drop, jump in volume_rules():
             table = drop.asset
             now = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             before = None
-            if published.exists():
+            if compare:
                 schema, name = table.split(".")
                 exists = con.execute(
                     "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' "
@@ -306,12 +310,14 @@ def volume(
             dropped = before is not None and now < before
             jumped = before is not None and before > 0 and now > VOLUME_JUMP_FACTOR * before
             detail = [f"{table}: {before} published, {now} now"] if before is not None else []
+            if unreadable:
+                detail = [f"the published warehouse cannot be opened ({unreadable}): replaced"]
             if dropped and table in accepted:
                 dropped = False
                 detail = [f"{detail[0]} (drop accepted with --accept-drop)"]
             out.append(_result(drop, int(dropped) * (before - now if dropped else 0), now, detail))
             out.append(_result(jump, int(jumped) * (now - before if jumped else 0), now, detail))
     finally:
-        if published.exists():
+        if compare:
             con.execute("DETACH previous")
     return out

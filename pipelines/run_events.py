@@ -10,6 +10,7 @@ from pipelines import disk
 from pipelines.asset_keys import CLIENTS_KEY, FILE_LOADS_KEY, PUBLISHED_KEY, REJECTED_ROWS_KEY
 from pipelines.run_report import CheckFailure, Files, Quarantined, RunReport
 from pipelines.settings import Paths
+from pipelines.warehouse_file import open_error
 
 PUBLISHED_ASSET = PUBLISHED_KEY.to_user_string()
 FILE_LOADS_ASSET = FILE_LOADS_KEY.to_user_string()
@@ -64,7 +65,7 @@ def build_report(p: Paths, instance: dg.DagsterInstance, run_id: str) -> RunRepo
         finished=f"{datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         published=PUBLISHED_ASSET in materialized,
         warehouse=str(p.warehouse),
-        previous_published=p.warehouse.exists(),
+        previous_published=p.warehouse.exists() and open_error(p.warehouse) is None,
         models_up_to_date=any(m.get("rebuilt") is False for m in materialized.values()),
         unlisted_clients=unlisted.split(", ") if unlisted and unlisted != "none" else [],
         register=p.clients_csv.name,

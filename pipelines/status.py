@@ -15,6 +15,7 @@ from pipelines import run_lock
 from pipelines.instance import use_instance
 from pipelines.run_report import latest_report, runs_dir
 from pipelines.settings import Paths
+from pipelines.warehouse_file import open_error
 
 
 def print_status(p: Paths) -> int:
@@ -50,7 +51,13 @@ def print_status(p: Paths) -> int:
         for line in latest.summary():
             print(f"  {line}")
 
-    if p.warehouse.exists():
+    broken = open_error(p.warehouse)
+    if broken:
+        print(
+            f"Published warehouse: {p.warehouse} CANNOT BE OPENED ({broken}). Analysts cannot "
+            "query it; the next good run (`socialwh run`, or tonight's schedule) replaces it."
+        )
+    elif p.warehouse.exists():
         published = datetime.fromtimestamp(p.warehouse.stat().st_mtime).astimezone()
         print(f"Published warehouse: {p.warehouse} (published {published:%Y-%m-%d %H:%M})")
         _freshness(p)

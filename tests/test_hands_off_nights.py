@@ -306,6 +306,27 @@ def test_a_full_disk_is_said_and_the_next_run_needs_no_cleanup(tmp_path: Path) -
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
 
 
+def test_a_corrupted_published_file_is_said_and_replaced_by_the_next_run(data_dir: Path) -> None:
+    demo = ["demo-data", "--out", str(data_dir / "landing"), "--clients", "1", "--days", "3"]
+    socialwh(*demo, "--no-quirks", data=data_dir, check=True)
+    socialwh("run", data=data_dir, check=True)
+    warehouse = data_dir / "warehouse" / "social.duckdb"
+    with warehouse.open("r+b") as fh:  # a copy cut short, a disk error: garbage inside
+        fh.seek(4096)
+        fh.write(os.urandom(64 * 1024))
+        fh.truncate(200 * 1024)
+
+    status = socialwh("status", data=data_dir)
+    assert status.returncode == 0, status.stderr[-2000:]
+    assert "CANNOT BE OPENED" in status.stdout and "replaces it" in status.stdout
+
+    night = socialwh("run", data=data_dir)
+    assert night.returncode == 0 and "PUBLISHED" in night.stdout, night.stdout[-3000:]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM marts.dim_client").fetchone()[0] == 1
+    assert "CANNOT BE OPENED" not in socialwh("status", data=data_dir, check=True).stdout
+
+
 def test_one_run_at_a_time_and_no_stale_lock_after_kill(data_dir: Path) -> None:
     p = Paths(data_dir)
     holder = subprocess.Popen(

@@ -31,7 +31,13 @@ LAYERS: list[set[str]] = [
         "pipelines.sql_shell",
     },
     {"pipelines.run_report"},  # the typed run report: read by status, written by runs
-    {"pipelines.settings", "pipelines.privacy", "pipelines.asset_keys", "pipelines.disk"},
+    {
+        "pipelines.settings",
+        "pipelines.privacy",
+        "pipelines.asset_keys",
+        "pipelines.disk",
+        "pipelines.warehouse_file",
+    },
 ]
 
 
