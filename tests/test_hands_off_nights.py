@@ -327,6 +327,31 @@ def test_a_corrupted_published_file_is_said_and_replaced_by_the_next_run(data_di
     assert "CANNOT BE OPENED" not in socialwh("status", data=data_dir, check=True).stdout
 
 
+def test_an_emptied_folder_of_an_unlisted_client_blocks_no_one(data_dir: Path) -> None:
+    """A client missing from clients.csv whose folder is emptied (its exports archived)
+    keeps its loaded data and stays a client: the night publishes for everyone."""
+    demo = ["demo-data", "--out", str(data_dir / "landing"), "--clients", "1", "--days", "3"]
+    socialwh(*demo, "--no-quirks", "--kinds", "facebook", data=data_dir, check=True)
+    listed = next(d for d in (data_dir / "landing").iterdir() if d.is_dir())
+    unlisted = data_dir / "landing" / "clinique-non-inscrite"
+    for f in listed.rglob("*.csv"):  # other content (a line more), so not a duplicate
+        copy = unlisted / f.relative_to(listed)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(f.read_bytes() + b"\n")
+        shutil.copystat(f, copy)
+    socialwh("run", data=data_dir, check=True)
+
+    for f in unlisted.rglob("*.csv"):
+        f.unlink()
+    night = socialwh("run", data=data_dir)
+    assert night.returncode == 0 and "PUBLISHED" in night.stdout, night.stdout[-3000:]
+    with duckdb.connect(str(data_dir / "warehouse" / "social.duckdb"), read_only=True) as con:
+        clients = con.execute(
+            "SELECT client, is_listed_in_register FROM marts.dim_client ORDER BY 1"
+        ).fetchall()
+    assert ("clinique-non-inscrite", False) in clients and len(clients) == 2
+
+
 def test_one_run_at_a_time_and_no_stale_lock_after_kill(data_dir: Path) -> None:
     p = Paths(data_dir)
     holder = subprocess.Popen(

@@ -47,6 +47,13 @@ BATCH_UNREADABLE = (UnreadableFile, duckdb.InvalidInputException, duckdb.Convers
 log = logging.getLogger(__name__)
 
 
+def loaded_clients(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "SELECT DISTINCT client FROM ops.file_loads WHERE status = 'loaded' AND client IS NOT NULL"
+    ).fetchall()
+    return {c for (c,) in rows}
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection):
     """All of the block's writes, or none of them (whatever the block raises)."""
@@ -105,7 +112,9 @@ class LandingLoader:
             con.execute(meta_page_series.DDL)
             register, summary.warnings = client_register.read_register(con, self.paths.clients_csv)
             found = scan(con, self.paths.landing)
+            # a client whose folder was emptied keeps its data in raw: it stays a client
             folders = {f for f in found.folders if client_register.SLUG.match(f)}
+            folders |= loaded_clients(con)
             clients, summary.unlisted_clients = client_register.with_unlisted(register, folders)
             client_register.write_clients(con, clients)
             self.total = len(found.new) + len(found.moving)
