@@ -251,6 +251,53 @@ def test_day_and_month_order_is_read_from_each_files_own_dates(data_dir: Path) -
     assert con.execute("SELECT count(*) FROM ops.rejected_rows").fetchone()[0] == 0
 
 
+def test_an_export_in_the_wrong_clients_folder_is_kept_out_naming_both(data_dir: Path) -> None:
+    header = "Post ID,Page ID,Page name,Publish time,Permalink,Post type,Views,Reach,Reactions\n"
+
+    def export(slug: str, name: str, rows: str) -> None:
+        path = data_dir / "landing" / slug / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(header + rows, encoding="utf-8")
+        os.utime(path, (datetime(2026, 3, 10, 22).timestamp(),) * 2)
+
+    export(
+        "pharmacie-a",
+        "posts-1.csv",
+        "1,900,Pharmacie A,03/01/2026 09:00,https://x/1,Photos,10,8,1\n",
+    )
+    export(
+        "clinique-b", "posts-1.csv", "7,700,Clinique B,03/01/2026 09:00,https://x/7,Photos,10,8,1\n"
+    )
+    first, con = load(data_dir)
+    con.close()
+    assert [f.status for f in first.files] == ["loaded", "loaded"]
+
+    # the next day: pharmacie-a's export lands in clinique-b's folder
+    export(
+        "clinique-b",
+        "posts-2.csv",
+        "1,900,Pharmacie A,03/01/2026 09:00,https://x/1,Photos,20,15,2\n",
+    )
+    export(
+        "pharmacie-a",
+        "posts-2.csv",
+        "1,900,Pharmacie A,03/01/2026 09:00,https://x/1,Photos,21,15,2\n",
+    )
+    second, con = load(data_dir)
+    outcome = {f.path: (f.status, f.reason or "") for f in second.files}
+    assert outcome["pharmacie-a/posts-2.csv"][0] == "loaded"
+    status, reason = outcome["clinique-b/posts-2.csv"]
+    assert status == "quarantined"
+    assert "Page ID 900 is that of client pharmacie-a" in reason and "never of clinique-b" in reason
+    assert (
+        con.execute(
+            "SELECT count(*) FROM raw.facebook_posts WHERE client = 'clinique-b' "
+            "AND page_id = '900'"
+        ).fetchone()[0]
+        == 0
+    )
+
+
 def test_demo_data_covers_every_kind_and_loads_cleanly(data_dir: Path) -> None:
     summary_demo = generate(data_dir / "landing", clients=3, days=35, seed=11)
     assert summary_demo.files > 0

@@ -54,6 +54,7 @@ KIND = TabularKind(
         ),
     ),
     signature=(*m.SIGNATURE, "page_id"),
+    owner_id="page_id",
     one_of=m.ONE_OF_IMPRESSIONS,
     extra_columns=m.IMPRESSIONS_COLUMNS,
     file_rules=(m.VIEWS_NOT_REPORTED,),

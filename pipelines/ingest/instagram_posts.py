@@ -31,6 +31,7 @@ KIND = TabularKind(
         m.LINK_CLICKS,
     ),
     signature=(*m.SIGNATURE, "account_id"),
+    owner_id="account_id",
     one_of=m.ONE_OF_IMPRESSIONS,
     extra_columns=m.IMPRESSIONS_COLUMNS,
     file_rules=(m.VIEWS_NOT_REPORTED,),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from pipelines.ingest import day_order
+from pipelines.ingest import day_order, ownership
 from pipelines.ingest.errors import UnreadableFile, nothing_loaded
 from pipelines.ingest.headers import Aliases, match_columns
 from pipelines.ingest.parsers import PARSER_MACROS
@@ -73,6 +73,8 @@ class TabularKind:
     # what a whole file's values can say about a column: (note for ops.file_loads, SQL
     # over the file's parsed rows true when it applies, UPDATE's SET, WHERE on the rows)
     file_rules: tuple[tuple[str, str, str, str], ...] = field(default=())
+    # the field naming whose page or account the export is (misfiled exports are kept out)
+    owner_id: str | None = None
 
     @property
     def aliases(self) -> Aliases:
@@ -302,6 +304,9 @@ def load_parsed(
             f"{sql_literal('breaks ' + rule)}) WHERE {_inline(broken)}"
         )
     verdicts: dict[int, UnreadableFile] = dict(mixed_orders)
+    if kind.owner_id:
+        owner_label = next(f.en[0] for f in kind.fields if f.name == kind.owner_id)
+        verdicts |= ownership.misfiled(con, kind.table, kind.owner_id, owner_label)
     for file_id, found in (validate(con, kind) if validate else {}).items():
         verdicts[file_id] = UnreadableFile(
             f"as a {kind.label}, {'; '.join(found)}",
