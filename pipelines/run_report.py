@@ -279,6 +279,22 @@ def save_report(p: Paths, instance, report: RunReport) -> Path:
     return path
 
 
+def recent_reports(p: Paths, n: int) -> list[RunReport]:
+    """The last n runs' reports, newest first (unreadable ones skipped)."""
+    found = []
+    named = (
+        sorted((runs_dir(p)).glob("[0-9]*-*.json"), reverse=True) if runs_dir(p).is_dir() else []
+    )
+    for path in named:
+        try:
+            found.append(RunReport.from_json(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError, KeyError):
+            continue
+        if len(found) == n:
+            break
+    return found
+
+
 def latest_report(p: Paths) -> RunReport | None:
     """The last run's report, or None (none yet, or written by an older socialwh)."""
     try:
