@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from data_checks.freshness import FRESHNESS_HOURS, newest_exports
-from data_checks.runner import RuleResult
+from data_checks.results import RuleResult
 from pipelines.warehouse_file import open_error
 
 VOLUME_JUMP_FACTOR = float(os.environ.get("SOCIALWH_VOLUME_FACTOR", "10"))

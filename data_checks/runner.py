@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # read when GX is imported
 
@@ -12,24 +11,13 @@ import duckdb  # noqa: E402
 import great_expectations as gx  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 
+from data_checks.results import RuleResult
 from data_checks.suites import TableSuite
 
 SAMPLE_SIZE = 20
 
 # GX logs every batch it builds; keep the run's output readable.
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
-
-
-@dataclass
-class RuleResult:
-    name: str
-    table: str
-    passed: bool
-    failing_rows: int
-    checked_rows: int
-    blocking: bool
-    why: str
-    sample_keys: list[str] = field(default_factory=list)
 
 
 BATCH_VECTORS = 250  # DuckDB vectors of 2,048 rows: ~512k rows (a few columns) per GX batch

@@ -8,6 +8,7 @@ import uuid
 
 from pipelines import run_lock
 from pipelines.instance import use_instance
+from pipelines.quiet_night import nothing_new, record
 from pipelines.settings import Paths
 
 # cron may start a run while last night's is still going: wait for it rather than fail.
@@ -19,8 +20,6 @@ def run_nightly(p: Paths, full_refresh: bool = False, accept_drop: list[str] | N
     use_instance(p)
     import dagster as dg
 
-    from pipelines.definitions import defs
-    from pipelines.run_events import build_report
     from pipelines.run_report import save_report
 
     instance = dg.DagsterInstance.get()
@@ -33,9 +32,20 @@ def run_nightly(p: Paths, full_refresh: bool = False, accept_drop: list[str] | N
         print(f"socialwh: gave up waiting: {busy}", file=sys.stderr)
         return 1
     try:
-        for dead in mark_dead_runs_failed(instance):
-            print(f"Run {dead[:8]} had stopped without finishing (process gone); marked failed.")
-            save_report(p, instance, build_report(p, instance, dead))
+        dead = mark_dead_runs_failed(instance)
+        quiet, writing = (False, []) if full_refresh or accept_drop or dead else nothing_new(p)
+        if quiet:
+            report = record(p, instance, writing, run_id)
+            saved = save_report(p, instance, report)
+            print("\n" + report.text + f"This report: {saved}")
+            return 0 if report.published else 1
+        # the full job: only now Dagster's definitions, dbt and dagster-dbt are imported
+        from pipelines.definitions import defs
+        from pipelines.run_events import build_report
+
+        for gone in dead:
+            print(f"Run {gone[:8]} had stopped without finishing (process gone); marked failed.")
+            save_report(p, instance, build_report(p, instance, gone))
         job = defs.resolve_job_def("nightly")
         result = job.execute_in_process(
             instance=instance,

@@ -65,6 +65,7 @@ class RunReport:
     previous_published: bool  # a warehouse from an earlier night stays in place
     files: Files | None = None
     models_up_to_date: bool = False
+    nothing_new: bool = False  # a quiet night: nothing rebuilt, checked or published again
     unlisted_clients: list[str] = field(default_factory=list)
     register: str = "clients.csv"
     register_warnings: list[str] = field(default_factory=list)
@@ -87,16 +88,18 @@ class RunReport:
 
     @property
     def headline(self) -> str:
-        return (
-            f"socialwh nightly run {self.run_id[:8]} ({self.trigger}, {self.finished}): "
-            f"{'PUBLISHED' if self.published else 'NOT PUBLISHED'}"
-        )
+        said = "PUBLISHED" if self.published else "NOT PUBLISHED"
+        if self.nothing_new:
+            said = "UP TO DATE (nothing new; the published warehouse is current)"
+        return f"socialwh nightly run {self.run_id[:8]} ({self.trigger}, {self.finished}): {said}"
 
     @property
     def outcome(self) -> str:
         """One line for the run's tag in the UI and `socialwh status`."""
         parts = []
-        if self.published:
+        if self.nothing_new:
+            parts.append("nothing new, warehouse current")
+        elif self.published:
             parts.append("published")
         else:
             problems = [_failure_line(f) for f in self.blocking_failures]
@@ -143,7 +146,12 @@ class RunReport:
                 out.append(f"  noted in landing/{path}: " + "; ".join(notes))
             for path in f.still_being_written:
                 out.append(f"  still being written, left for the next run: landing/{path}")
-        if self.models_up_to_date:
+        if self.nothing_new:
+            out.append(
+                "Nothing new since the last run (no new export, same clients and dbt project): "
+                "dbt, the checks and publishing were not run; the published warehouse is current"
+            )
+        elif self.models_up_to_date:
             out.append(
                 "Models: up to date, nothing new since the last build (dbt not run; the checks "
                 "below ran on them again)"

@@ -14,6 +14,7 @@ from tests.conftest import ROOT
 LAYERS: list[set[str]] = [
     {"pipelines.cli"},
     {"pipelines.run", "pipelines.status"},
+    {"pipelines.quiet_night"},  # the run's early exit: reads ingest, build state, reports
     {"pipelines.definitions"},
     {"pipelines.defs"},
     {

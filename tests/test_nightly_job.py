@@ -222,10 +222,19 @@ def test_demo_data_then_nightly_publishes_and_reruns_idempotently(data_dir: Path
         assert analyst.execute("SELECT count(*) FROM marts.dim_client").fetchone()[0] == 3
     finally:
         analyst.close()
-    assert "0 loaded" in second.stdout
-    # nothing new: dbt is skipped (the models are a function of raw data, clients, project)
-    assert "every model is up to date, dbt is not run" in second.stdout + second.stderr
-    assert "Models: up to date, nothing new since the last build" in second.stdout
+    # nothing new at all: the night is recorded without dbt, checks or publishing
+    assert "UP TO DATE" in second.stdout and "Nothing new since the last run" in second.stdout
+    assert json.loads((data_dir / "runs" / "latest.json").read_text())["nothing_new"] is True
+    assert marts_snapshot(warehouse) == before
+
+    # a new file that adds nothing (a second copy of an export): the full job runs, and dbt
+    # is skipped (the models are a function of raw data, clients, project)
+    export = next((data_dir / "landing").rglob("*.csv"))
+    shutil.copy2(export, export.with_name("copie-" + export.name))
+    third = socialwh("run", data=data_dir, check=True)
+    assert "0 loaded" in third.stdout and "1 duplicate" in third.stdout
+    assert "every model is up to date, dbt is not run" in third.stdout + third.stderr
+    assert "Models: up to date, nothing new since the last build" in third.stdout
     assert marts_snapshot(warehouse) == before  # unchanged input, unchanged marts
     assert not list((data_dir / "warehouse").glob(".*tmp*"))
     assert (data_dir / "dagster_home" / "dagster.yaml").exists()

@@ -109,7 +109,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _already_seen(con: duckdb.DuckDBPyConnection) -> set[tuple[str, int, int]]:
+def already_seen(con: duckdb.DuckDBPyConnection) -> set[tuple[str, int, int]]:
     rows = con.execute(
         "SELECT path, size_bytes, epoch_us(modified_at) FROM ops.file_loads "
         "WHERE status IN ('loaded', 'duplicate')"
@@ -131,7 +131,7 @@ class Scan:
 
 def scan(con: duckdb.DuckDBPyConnection, landing: Path) -> Scan:
     landed = landed_files(landing)
-    seen = _already_seen(con)
+    seen = already_seen(con)
     new = [
         LandedFile(landing / rel, rel, st)
         for rel, st in landed

@@ -1,0 +1,114 @@
+"""A night with nothing new ends in seconds: no dbt, no Great Expectations, no dagster-dbt.
+
+When nothing the warehouse is made of changed since the last run published it (no new or
+changed export in landing/, no new client folder, the same client register, the same dbt
+project) and that warehouse is in place, the nightly job would rebuild nothing, check the
+same tables and publish the same file. Instead a one-step job records the night in the
+Dagster instance (the UI's run list, `socialwh status`), with the per-client freshness
+warnings read from the published file. Anything else, or a doubt, runs the full job.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+import duckdb
+
+from data_checks.freshness import FRESHNESS_HOURS, newest_exports
+from pipelines import build_state
+from pipelines.ingest.clients import SLUG
+from pipelines.ingest.scan import already_seen, landed_files, settle_seconds
+from pipelines.run_report import CheckFailure, Files, RunReport, latest_report, runs_dir
+from pipelines.settings import Paths
+from pipelines.warehouse_file import open_error
+
+JOB_NAME = "nightly_nothing_new"
+
+
+def nothing_new(p: Paths) -> tuple[bool, list[str]]:
+    """(True when the full job would change nothing, files still being written)."""
+    last = latest_report(p)
+    marker = runs_dir(p) / "latest.json"
+    if last is None or not last.published or not marker.exists():
+        return False, []
+    if not p.warehouse.exists() or open_error(p.warehouse) or not p.build_db.exists():
+        return False, []
+    last_run = marker.stat().st_mtime
+    register = p.clients_csv
+    if register.exists() and max(register.stat().st_mtime, register.stat().st_ctime) > last_run:
+        return False, []
+    if build_state.project_changed(p):
+        return False, []
+    try:
+        with duckdb.connect(str(p.build_db), read_only=True) as con:
+            seen = already_seen(con)
+            clients = {c for (c,) in con.execute("SELECT client FROM raw.clients").fetchall()}
+    except duckdb.Error:  # held by another process, or damaged: let the job say so
+        return False, []
+    now, wait, writing = datetime.now().timestamp(), settle_seconds(), []
+    for rel, st in landed_files(p.landing) if p.landing.exists() else []:
+        folder = rel.split("/", 1)[0]
+        if "/" in rel and SLUG.match(folder) and folder not in clients:
+            return False, []
+        if (rel, st.st_size, st.st_mtime_ns // 1000) in seen:
+            continue
+        if now - st.st_mtime < wait:
+            writing.append(rel)  # the full job would leave it for later too
+            continue
+        return False, []
+    return True, writing
+
+
+def record(p: Paths, instance, writing: list[str], run_id: str) -> RunReport:
+    """Run the one-step job in the instance and return the night's report."""
+    import dagster as dg
+
+    @dg.op(name="nothing_new")
+    def nothing_new_op(context) -> None:
+        context.log.info(
+            "Nothing new since the last run: no new export, same clients and dbt project; "
+            "the published warehouse is current (dbt, checks and publish not run)."
+        )
+
+    job = dg.GraphDefinition(name=JOB_NAME, node_defs=[nothing_new_op]).to_job(
+        description="A night with nothing new, recorded by `socialwh run` without a build."
+    )
+    result = job.execute_in_process(
+        instance=instance,
+        run_id=run_id,
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        tags={"socialwh/trigger": "cli", "socialwh/pid": str(os.getpid())},
+        raise_on_error=False,
+    )
+    with duckdb.connect(str(p.warehouse), read_only=True) as con:
+        stale = [(c, d) for c, d, _, is_stale in newest_exports(con) if is_stale]
+    warnings = []
+    if stale:
+        warnings.append(
+            CheckFailure(
+                check="client_data_fresh",
+                asset="marts/dim_client",
+                blocking=False,
+                failing_rows=len(stale),
+                sample=", ".join(f"{c} (newest {d})" for c, d in stale[:20]),
+                why=f"Each client's newest export should be at most {FRESHNESS_HOURS} hours "
+                "old at run time; older means someone forgot to drop the day's files.",
+            )
+        )
+    return RunReport(
+        run_id=result.run_id,
+        status="SUCCESS" if result.success else "FAILURE",
+        trigger="cli",
+        finished=f"{datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        published=result.success,
+        warehouse=str(p.warehouse),
+        previous_published=True,
+        files=Files(still_being_written=writing),
+        models_up_to_date=True,
+        nothing_new=True,
+        check_failures=warnings,
+        quarantine_dir=str(p.quarantine),
+        dagster_home=str(p.dagster_home),
+        data_dir=str(p.data_dir),
+    )
