@@ -18,7 +18,7 @@ import duckdb
 from data_checks.freshness import FRESHNESS_HOURS, newest_exports
 from pipelines import build_state
 from pipelines.ingest.clients import SLUG
-from pipelines.ingest.scan import already_seen, landed_files, settle_seconds
+from pipelines.ingest.scan import already_seen, landed_files, seen_key, settle_seconds
 from pipelines.run_report import CheckFailure, Files, RunReport, latest_report, runs_dir
 from pipelines.settings import Paths
 from pipelines.warehouse_file import open_error
@@ -51,7 +51,7 @@ def nothing_new(p: Paths) -> tuple[bool, list[str]]:
         folder = rel.split("/", 1)[0]
         if "/" in rel and SLUG.match(folder) and folder not in clients:
             return False, []
-        if (rel, st.st_size, st.st_mtime_ns // 1000) in seen:
+        if seen_key(rel, st) in seen:
             continue
         if now - st.st_mtime < wait:
             writing.append(rel)  # the full job would leave it for later too

@@ -352,6 +352,42 @@ def test_an_emptied_folder_of_an_unlisted_client_blocks_no_one(data_dir: Path) -
     assert ("clinique-non-inscrite", False) in clients and len(clients) == 2
 
 
+def test_a_read_only_landing_with_one_bad_file_blocks_no_one(tmp_path: Path) -> None:
+    """landing/ on a read-only share: a bad file cannot be moved out. It is copied to
+    quarantine/ with its reason, the good files load, the night publishes, and the next
+    night neither reads it again nor counts it twice."""
+    share = tmp_path / "share"
+    share.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(share)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr!r}")
+    try:
+        data = tmp_path / "data"
+        (data).mkdir()
+        demo = ["demo-data", "--out", str(share), "--clients", "1", "--days", "3"]
+        socialwh(*demo, "--no-quirks", "--kinds", "facebook", data=data, check=True)
+        client = next(d for d in share.iterdir() if d.is_dir())
+        bad = client / "notes.csv"
+        bad.write_text("<html><body>Session expired</body></html>\n")
+        os.utime(bad, (time.time() - 3600,) * 2)
+        for example in share.glob("clients.csv*"):  # the demo's register example
+            example.unlink()
+        (data / "landing").symlink_to(share)
+        subprocess.run(["mount", "-o", "remount,ro", str(share)], check=True)
+
+        first = socialwh("run", data=data)
+        assert first.returncode == 0 and "PUBLISHED" in first.stdout, first.stdout[-3000:]
+        assert "1 quarantined" in first.stdout and "copied to quarantine/" in first.stdout
+        assert bad.exists() and (data / "quarantine" / client.name / "notes.csv").exists()
+
+        second = socialwh("run", data=data, check=True)
+        assert "UP TO DATE" in second.stdout  # the copied bad file is not new any more
+    finally:
+        subprocess.run(["umount", "-l", str(share)], capture_output=True)
+
+
 def test_one_run_at_a_time_and_no_stale_lock_after_kill(data_dir: Path) -> None:
     p = Paths(data_dir)
     holder = subprocess.Popen(

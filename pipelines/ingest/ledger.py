@@ -17,7 +17,7 @@ import duckdb
 
 from pipelines.ingest.errors import UnreadableFile
 from pipelines.ingest.records import FileOutcome, LandedFile, Loaded, Refused
-from pipelines.ingest.scan import open_for_writing
+from pipelines.ingest.scan import COPIED_NOT_MOVED, open_for_writing
 from pipelines.privacy import one_line
 from pipelines.settings import private_dir, private_files
 
@@ -82,7 +82,11 @@ class Ledger:
         ):
             return deferred(r.file)
         reason = reason_of(r.problem)
-        self._quarantine(r.file, reason)
+        if not self._quarantine(r.file, reason):
+            reason += (
+                f" (landing/ is read-only here: the file was {COPIED_NOT_MOVED}; it is not read "
+                "again while unchanged, remove it from landing/ when you can)"
+            )
         row = _file_row(r.file, r.sha256) | {"status": "quarantined", "reason": reason}
         self._insert(con, [row])
         return FileOutcome(r.file.rel, "quarantined", r.file.client, reason=reason)
@@ -103,7 +107,9 @@ class Ledger:
             [[row[c] for c in cols] for row in rows],
         )
 
-    def _quarantine(self, file: LandedFile, reason: str) -> None:
+    def _quarantine(self, file: LandedFile, reason: str) -> bool:
+        """Move the file beside its reason; True when moved, False when landing/ would not
+        let it go (a read-only share): then it is copied."""
         target = self.quarantine_dir / file.rel
         for folder in reversed(target.relative_to(self.quarantine_dir).parents):
             private_dir(self.quarantine_dir / folder)
@@ -111,7 +117,13 @@ class Ledger:
         while target.exists():
             target = stem.with_name(f"{stem.stem}.{n}{stem.suffix}")
             n += 1
-        shutil.move(str(file.path), target)
+        try:
+            shutil.move(str(file.path), target)
+            moved = True
+        except OSError:  # read-only landing/: shutil.move may have copied it already
+            if not target.exists():
+                shutil.copy2(file.path, target)
+            moved = False
         note = target.with_name(target.name + ".reason.txt")
         note.write_text(
             f"File: landing/{one_line(file.rel)}\n"
@@ -121,6 +133,7 @@ class Ledger:
         # a booking export keeps its patients' names: readable by the pipeline's user only,
         # whatever mode it was dropped with
         private_files(target, note)
+        return moved
 
 
 def _file_row(file: LandedFile, sha256: str | None) -> dict:

@@ -24,6 +24,8 @@ from pipelines.ingest.records import LandedFile, modified_at
 # Names that browsers and editors use for files still being written, or their own scratch.
 IGNORED_SUFFIXES = (".crdownload", ".part", ".partial", ".tmp", ".download", ".reason.txt")
 SETTLE_SECONDS = 30
+# said of a bad file that landing/ would not let go (ledger.py copies it to quarantine)
+COPIED_NOT_MOVED = "copied to quarantine/, not moved"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 
@@ -110,9 +112,13 @@ def sha256_of(path: Path) -> str:
 
 
 def already_seen(con: duckdb.DuckDBPyConnection) -> set[tuple[str, int, int]]:
+    """Files recorded before: loaded, duplicates, and bad files that a read-only landing/
+    would not let go (copied to quarantine, left in place)."""
     rows = con.execute(
         "SELECT path, size_bytes, epoch_us(modified_at) FROM ops.file_loads "
-        "WHERE status IN ('loaded', 'duplicate')"
+        "WHERE status IN ('loaded', 'duplicate') "
+        "OR (status = 'quarantined' AND contains(reason, ?))",
+        [COPIED_NOT_MOVED],
     ).fetchall()
     return {(p, s, m) for p, s, m in rows}
 
@@ -129,13 +135,16 @@ class Scan:
         return {rel.split("/", 1)[0] for rel, _ in self.landed if "/" in rel}
 
 
+def seen_key(rel: str, st: os.stat_result) -> tuple[str, int, int]:
+    """How ops.file_loads knows a file: path, size, modification time in microseconds."""
+    return rel, st.st_size, (modified_at(st) - EPOCH) // MICROSECOND
+
+
 def scan(con: duckdb.DuckDBPyConnection, landing: Path) -> Scan:
     landed = landed_files(landing)
     seen = already_seen(con)
     new = [
-        LandedFile(landing / rel, rel, st)
-        for rel, st in landed
-        if (rel, st.st_size, (modified_at(st) - EPOCH) // MICROSECOND) not in seen
+        LandedFile(landing / rel, rel, st) for rel, st in landed if seen_key(rel, st) not in seen
     ]
     ready, moving = settled(new, landing)
     return Scan(landed, ready, moving)
