@@ -286,6 +286,9 @@ def test_a_full_disk_is_said_and_the_next_run_needs_no_cleanup(tmp_path: Path) -
         manifest = data / "build" / "dbt_target" / "manifest.json"
         whole = manifest.read_bytes()
 
+        # the next day lands (a re-export: other content), then the disk fills
+        export = next((data / "landing").rglob("*.csv"))
+        export.with_name("next-" + export.name).write_bytes(export.read_bytes() + b"\n")
         filler = disk / "filler"
         with filler.open("wb") as fh:
             os.posix_fallocate(fh.fileno(), 0, shutil.disk_usage(disk).free - 256 * 1024)
@@ -343,6 +346,8 @@ def test_an_emptied_folder_of_an_unlisted_client_blocks_no_one(data_dir: Path) -
 
     for f in unlisted.rglob("*.csv"):
         f.unlink()
+    export = next(listed.rglob("*.csv"))  # and the listed client's next export lands
+    export.with_name("next-" + export.name).write_bytes(export.read_bytes() + b"\n")
     night = socialwh("run", data=data_dir)
     assert night.returncode == 0 and "PUBLISHED" in night.stdout, night.stdout[-3000:]
     with duckdb.connect(str(data_dir / "warehouse" / "social.duckdb"), read_only=True) as con:
