@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import great_expectations as gx
 from great_expectations.expectations import Expectation
 
+from pipelines import rules
+
 X = gx.expectations
 
 
@@ -48,6 +50,13 @@ def pair_le(a: str, b: str, mostly: float = 1.0) -> Callable[[], Expectation]:
         ignore_row_if="either_value_is_missing",
         mostly=mostly,
     )
+
+
+def pair_rule(
+    rule: rules.PairRule, part: str, whole: str, blocking: bool, mostly: float = 1.0, more=""
+) -> Rule:
+    """A rule of the registry (pipelines/rules.py) as this suite's check."""
+    return Rule(rule.name, pair_le(part, whole, mostly), blocking, f"{rule.why} {more}".strip())
 
 
 def between(column: str, lo: float | None, hi: float | None) -> Callable[[], Expectation]:
@@ -82,27 +91,18 @@ FCT_POST_PERFORMANCE = TableSuite(
                    AS published_before_export
         FROM marts.fct_post_performance p JOIN marts.dim_client c USING (client)""",
     rules=(
-        Rule(
-            "reach_le_impressions",
-            pair_le("reach", "impressions", mostly=0.98),
+        pair_rule(
+            rules.REACH_LE_IMPRESSIONS,
+            "reach",
+            "impressions",
             True,
-            "Reach counts unique accounts among the impressions. Meta's exports hold a few "
-            "posts with reach slightly above impressions (rows more than 10% above are "
-            "rejected at load), so up to 2% of posts may; more means a mis-mapped column.",
+            mostly=rules.POST_REACH_SHARE,
+            more=f"Meta's exports hold a few posts with reach slightly above impressions "
+            f"(rows more than {rules.META_POST_REACH_ROW_TOLERANCE - 1:.0%} above are kept out "
+            f"at load), so up to {1 - rules.POST_REACH_SHARE:.0%} of posts may.",
         ),
-        Rule(
-            "clicks_le_impressions",
-            pair_le("clicks", "impressions"),
-            True,
-            "A click needs the post on screen: more clicks than impressions means the "
-            "columns are mis-mapped or the export is corrupt.",
-        ),
-        Rule(
-            "link_clicks_le_clicks",
-            pair_le("link_clicks", "clicks"),
-            True,
-            "Link clicks are a part of all clicks.",
-        ),
+        pair_rule(rules.CLICKS_LE_IMPRESSIONS, "clicks", "impressions", True),
+        pair_rule(rules.LINK_CLICKS_LE_CLICKS, "link_clicks", "clicks", True),
         *non_negative(
             "fct_post_performance",
             (
@@ -144,11 +144,11 @@ FCT_POST_PERFORMANCE = TableSuite(
             "posts with reach slightly above impressions fall just below 1.",
         ),
         Rule(
-            "published_before_export",
+            rules.PUBLISHED_BEFORE_EXPORT[0],
             is_true("published_before_export"),
             True,
-            "A post appearing in an export dated before its publication means a time-zone "
-            "or date-format error: its daily figures would land on the wrong days.",
+            rules.PUBLISHED_BEFORE_EXPORT[1] + " Such rows are kept out at load; one here "
+            "slipped through.",
         ),
     ),
 )
@@ -160,24 +160,9 @@ FCT_CAMPAIGN_DAILY = TableSuite(
     "date <= date_end AS window_in_order FROM marts.fct_campaign_daily",
     rules=(
         *non_negative("fct_campaign_daily", ("spend", "impressions", "reach", "clicks")),
-        Rule(
-            "reach_le_impressions",
-            pair_le("reach", "impressions"),
-            True,
-            "Reach counts unique accounts among the impressions.",
-        ),
-        Rule(
-            "clicks_le_impressions",
-            pair_le("clicks", "impressions"),
-            True,
-            "A click needs an impression.",
-        ),
-        Rule(
-            "link_clicks_le_clicks",
-            pair_le("link_clicks", "clicks"),
-            True,
-            "Link clicks are a part of all clicks.",
-        ),
+        pair_rule(rules.REACH_LE_IMPRESSIONS, "reach", "impressions", True),
+        pair_rule(rules.CLICKS_LE_IMPRESSIONS, "clicks", "impressions", True),
+        pair_rule(rules.LINK_CLICKS_LE_CLICKS, "link_clicks", "clicks", True),
         Rule(
             "ctr_is_a_fraction",
             between("ctr", 0, 1),
@@ -202,12 +187,14 @@ FCT_ACCOUNT_DAILY = TableSuite(
     "FROM marts.fct_account_daily",
     rules=(
         *non_negative("fct_account_daily", ("impressions", "reach", "new_followers")),
-        Rule(
-            "reach_le_impressions",
-            pair_le("reach", "impressions", mostly=0.95),
+        pair_rule(
+            rules.REACH_LE_IMPRESSIONS,
+            "reach",
+            "impressions",
             False,
-            "A day's unique viewers are normally fewer than its views; page-level series "
-            "come from separate files and Meta rounds them, so a few days may differ.",
+            mostly=rules.ACCOUNT_REACH_SHARE,
+            more="Page-level series come from separate files and Meta rounds them, so a few "
+            "days may differ.",
         ),
     ),
 )

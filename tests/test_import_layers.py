@@ -38,6 +38,7 @@ LAYERS: list[set[str]] = [
         "pipelines.asset_keys",
         "pipelines.disk",
         "pipelines.warehouse_file",
+        "pipelines.rules",  # each data rule defined once, read by ingest and data_checks
     },
 ]
 

@@ -1,5 +1,6 @@
 """Meta Business Suite — Facebook posts export (CSV, one row per post, lifetime totals)."""
 
+from pipelines import rules
 from pipelines.ingest import meta_posts as m
 from pipelines.ingest.tabular import Field, TabularKind
 
@@ -61,7 +62,7 @@ KIND = TabularKind(
     row_rules=(m.META_ERROR_ROW,),
     invariants=(
         *m.POST_INVARIANTS,
-        ("clicks_le_impressions", "total_clicks > impressions"),
-        ("link_clicks_le_clicks", "link_clicks > total_clicks"),
+        rules.CLICKS_LE_IMPRESSIONS.broken("total_clicks", "impressions"),
+        rules.LINK_CLICKS_LE_CLICKS.broken("link_clicks", "total_clicks"),
     ),
 )

@@ -1,5 +1,6 @@
 """Meta Business Suite — Instagram posts export (CSV, one row per post, lifetime totals)."""
 
+from pipelines import rules
 from pipelines.ingest import meta_posts as m
 from pipelines.ingest.tabular import Field, TabularKind
 
@@ -38,9 +39,8 @@ KIND = TabularKind(
     row_rules=(m.META_ERROR_ROW,),
     invariants=(
         *m.POST_INVARIANTS,
-        (
-            "clicks_le_impressions",
-            "coalesce(link_clicks, 0) + coalesce(profile_visits, 0) > impressions",
+        rules.CLICKS_LE_IMPRESSIONS.broken(
+            "coalesce(link_clicks, 0) + coalesce(profile_visits, 0)", "impressions"
         ),
     ),
 )

@@ -4,6 +4,7 @@ Row 1 of each sheet is a note, the header is on row 2. Each sheet is recognised 
 header like any CSV, so renamed or reordered sheets still load. LinkedIn reports in UTC.
 """
 
+from pipelines import rules
 from pipelines.ingest.tabular import Field, TabularKind
 
 POSTS = TabularKind(
@@ -60,7 +61,7 @@ POSTS = TabularKind(
             r"nullif(regexp_extract(post_link, '(activity|ugcPost|share)(:|%3A)([0-9]+)', 3), '')",
         ),
     ),
-    invariants=(("clicks_le_impressions", "clicks > impressions"),),
+    invariants=(rules.CLICKS_LE_IMPRESSIONS.broken("clicks", "impressions"),),
     row_rules=(
         (
             r"NOT regexp_matches(coalesce(post_link, ''), '(activity|ugcPost|share)(:|%3A)[0-9]+')",

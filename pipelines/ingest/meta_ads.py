@@ -6,6 +6,7 @@ The columns depend on what the user selected; the currency is in the money heade
 
 import re
 
+from pipelines import rules
 from pipelines.ingest.headers import normalize
 from pipelines.ingest.tabular import Field, TabularKind
 
@@ -93,9 +94,9 @@ KIND = TabularKind(
     signature=("reporting_start", "reporting_end", "reach", "impressions"),
     one_of=(("campaign_name", "adset_name", "ad_name"),),
     invariants=(
-        ("reach_le_impressions", "reach > impressions"),
-        ("clicks_le_impressions", "clicks_all > impressions"),
-        ("link_clicks_le_clicks", "link_clicks > clicks_all"),
+        rules.REACH_LE_IMPRESSIONS.broken("reach", "impressions"),
+        rules.CLICKS_LE_IMPRESSIONS.broken("clicks_all", "impressions"),
+        rules.LINK_CLICKS_LE_CLICKS.broken("link_clicks", "clicks_all"),
         ("reporting_window_in_order", "reporting_end < reporting_start"),
     ),
     extra_columns=(

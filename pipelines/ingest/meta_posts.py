@@ -3,6 +3,7 @@ publication time, link, type, lifetime window and the core counts. Meta renamed
 "Impressions" to "Views" in 2025: both load into `impressions`, and
 `impressions_source` keeps which one the file had."""
 
+from pipelines import rules
 from pipelines.ingest.tabular import Field
 
 POST_ID = Field(
@@ -43,13 +44,12 @@ IMPRESSIONS_COLUMNS = (
 
 # Meta's exports hold a few posts with reach slightly above impressions: tolerated up to
 # 10% (the mart check then warns); beyond, the row is wrong.
-REACH_TOLERANCE = 1.1
 POST_INVARIANTS = (
-    ("reach_le_impressions (10% tolerance)", f"reach > impressions * {REACH_TOLERANCE}"),
+    rules.REACH_LE_IMPRESSIONS.broken("reach", "impressions", rules.META_POST_REACH_ROW_TOLERANCE),
     # a post cannot be in an export made before it was published (a future Publish time, a
     # re-saved file with day and month swapped): that row is kept out, the file and every
     # other client's night go on (the mart's blocking check stays as a guard)
-    ("published_before_export", "CAST(publish_time AS DATE) > $snapshot_date"),
+    (rules.PUBLISHED_BEFORE_EXPORT[0], "CAST(publish_time AS DATE) > $snapshot_date"),
 )
 
 # Some 2025 exports report Views 0 on every post while Reach is positive (another export of
