@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from datetime import date
@@ -227,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     # Everything socialwh writes (exports copied, reports, the build, the instance, and what
     # the UI's runs write) is private to its user, whatever the shell's umask.
     os.umask(0o077)
+    # `socialwh status | head` ends quietly, as other commands do, not in a traceback
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     args = parser().parse_args(argv)  # argparse exits 2 on bad usage
     if getattr(args, "clients", 1) < 1 or getattr(args, "days", 1) < 1:
         print("socialwh: --clients and --days must be at least 1", file=sys.stderr)

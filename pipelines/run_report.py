@@ -120,94 +120,122 @@ class RunReport:
         return f"{RULE}\n{self.headline}\n{RULE}\n" + "\n".join(self.lines()) + "\n"
 
     def lines(self) -> list[str]:
-        out: list[str] = []
+        return [
+            *self._file_lines(detail=True),
+            *self._model_lines(),
+            *self._register_lines(),
+            *self._check_lines(why=True),
+            *self._failure_lines(),
+            *self._outcome_lines(),
+            f"Run recorded in the Dagster instance at {self.dagster_home} (see `make ui`).",
+        ]
+
+    def summary(self) -> list[str]:
+        """What `socialwh status` shows of it: the same parts, without the detail."""
+        outcome = [] if self.published else self._outcome_lines()[:2]
+        return [
+            self.headline,
+            *self._file_lines(detail=False),
+            *self._register_lines(),
+            *self._check_lines(why=False),
+            *self._failure_lines(),
+            *outcome,
+        ]
+
+    def _file_lines(self, detail: bool) -> list[str]:
         f = self.files
-        if f is not None:
+        if f is None:
+            return []
+        out = [
+            f"Files: {f.loaded} loaded ({f.rows} rows, {f.rows_rejected} rows rejected — see "
+            f"ops.rejected_rows), {f.duplicate} duplicate, {f.quarantined} quarantined"
+        ]
+        out += [f"  quarantined landing/{q.path}: {q.reason}" for q in f.quarantined_files]
+        out += [f"  still being written, left for the next run: landing/{path}"
+                for path in f.still_being_written]  # fmt: skip
+        if not detail:
+            return out
+        if f.quarantined_files:
+            out.append(f"  (files moved to {self.quarantine_dir}, each beside a .reason.txt)")
+        for path, columns in f.personal_dropped.items():
             out.append(
-                f"Files: {f.loaded} loaded ({f.rows} rows, {f.rows_rejected} rows rejected — see "
-                f"ops.rejected_rows), {f.duplicate} duplicate, {f.quarantined} quarantined"
+                f"  personal columns dropped, never stored, from landing/{path}: "
+                + ", ".join(columns)
             )
-            for q in f.quarantined_files:
-                out.append(f"  quarantined landing/{q.path}: {q.reason}")
-            if f.quarantined_files:
-                out.append(f"  (files moved to {self.quarantine_dir}, each beside a .reason.txt)")
-            for path, columns in f.personal_dropped.items():
-                out.append(
-                    f"  personal columns dropped, never stored, from landing/{path}: "
-                    + ", ".join(columns)
-                )
-            for kind, files, columns in f.other_dropped:
-                shown = ", ".join(columns[:10]) + (" …" if len(columns) > 10 else "")
-                out.append(
-                    f"  {kind} ({files} file(s)): columns socialwh does not use, not stored: "
-                    + shown
-                )
-            for path, notes in f.notes:
-                out.append(f"  noted in landing/{path}: " + "; ".join(notes))
-            for path in f.still_being_written:
-                out.append(f"  still being written, left for the next run: landing/{path}")
-        if self.nothing_new:
+        for kind, files, columns in f.other_dropped:
+            shown = ", ".join(columns[:10]) + (" …" if len(columns) > 10 else "")
             out.append(
+                f"  {kind} ({files} file(s)): columns socialwh does not use, not stored: " + shown
+            )
+        for path, notes in f.notes:
+            out.append(f"  noted in landing/{path}: " + "; ".join(notes))
+        return out
+
+    def _model_lines(self) -> list[str]:
+        if self.nothing_new:
+            return [
                 "Nothing new since the last run (no new export, same clients and dbt project): "
                 "dbt, the checks and publishing were not run; the published warehouse is current"
-            )
-        elif self.models_up_to_date:
-            out.append(
+            ]
+        if self.models_up_to_date:
+            return [
                 "Models: up to date, nothing new since the last build (dbt not run; the checks "
                 "below ran on them again)"
-            )
+            ]
+        return []
+
+    def _register_lines(self) -> list[str]:
+        out = []
         if self.unlisted_clients:
             out.append(unlisted_clients_line(self.unlisted_clients, self.register))
-        for warning in self.register_warnings:
-            out.append(f"Register ({self.register}): {warning}")
-        if self.checks_passed or self.check_failures:
-            out.append(f"Checks: {self.checks_passed} passed, {len(self.check_failures)} failed")
+        return out + [f"Register ({self.register}): {w}" for w in self.register_warnings]
+
+    def _check_lines(self, why: bool) -> list[str]:
+        if not (self.checks_passed or self.check_failures):
+            return []
+        out = [f"Checks: {self.checks_passed} passed, {len(self.check_failures)} failed"]
         for c in self.check_failures:
             out.append(f"  {_failure_line(c)}")
-            if c.why:
+            if why and c.why:
                 out.append(f"    why it matters: {c.why}")
-        for step, error in self.failed_steps:
-            out.append(f"Step {step} failed: {error}")
+        return out
+
+    def _failure_lines(self) -> list[str]:
+        out = [f"Step {step} failed: {error}" for step, error in self.failed_steps]
         if self.crash and not self.blocking_failures:
             out.append(f"Run failed: {self.crash}")
+        return out
+
+    def _outcome_lines(self) -> list[str]:
         if self.published:
             exe = Path(sys.executable).parent / "socialwh"
-            out.append(f"Warehouse published: {self.warehouse}")
-            out.append(
+            return [
+                f"Warehouse published: {self.warehouse}",
                 "Query it read-only, e.g.:\n"
                 f"  SOCIALWH_DATA_DIR={self.data_dir} {exe} sql "
                 '"SELECT * FROM analytics.posts LIMIT 10"\n'
                 f"  python -c \"import duckdb; print(duckdb.connect('{self.warehouse}', "
-                "read_only=True).sql('FROM marts.dim_client'))\""
-            )
-        else:
-            previous = (
-                "the previous warehouse stays published"
-                if self.previous_published
-                else "no warehouse has been published yet"
-            )
-            out.append(f"Nothing published: {previous} ({self.warehouse}).")
-            out.append("What to do: " + self._advice())
-            drops = [
-                c.asset.replace("/", ".")
-                for c in self.blocking_failures
-                if c.check == "volume_no_drop"
+                "read_only=True).sql('FROM marts.dim_client'))\"",
             ]
-            if drops:
-                out.append(
-                    "If fewer rows are expected (an export removed from landing/ on purpose, a "
-                    "rebuild after one left), publish this once with: socialwh run "
-                    + " ".join(f"--accept-drop {table}" for table in drops)
-                )
-        out.append(f"Run recorded in the Dagster instance at {self.dagster_home} (see `make ui`).")
+        previous = (
+            "the previous warehouse stays published"
+            if self.previous_published
+            else "no warehouse has been published yet"
+        )
+        out = [
+            f"Nothing published: {previous} ({self.warehouse}).",
+            "What to do: " + self._advice(),
+        ]
+        drops = [
+            c.asset.replace("/", ".") for c in self.blocking_failures if c.check == "volume_no_drop"
+        ]
+        if drops:
+            out.append(
+                "If fewer rows are expected (an export removed from landing/ on purpose, a "
+                "rebuild after one left), publish this once with: socialwh run "
+                + " ".join(f"--accept-drop {table}" for table in drops)
+            )
         return out
-
-    def summary(self) -> list[str]:
-        """What `socialwh status` shows of it."""
-        text = self.lines()
-        keep = ("Files:", "Checks:", "  FAILED", "Step", "Run failed", "Nothing published",
-                "What to do", "  still being written", "  quarantined", "Register")  # fmt: skip
-        return [self.headline] + [line.strip() for line in text if line.startswith(keep)]
 
     def _advice(self) -> str:
         if self.disk_full:
