@@ -3,6 +3,7 @@ two runs at once, and the UI that `make ui` serves."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -260,17 +261,27 @@ def test_a_file_written_in_pauses_is_taken_only_once_its_writer_is_done(
     assert rows == third.files[0].rows_loaded == len(pd.read_csv(io.BytesIO(src)))
 
 
-def test_a_full_disk_is_said_and_the_next_run_needs_no_cleanup(tmp_path: Path) -> None:
-    """The disk fills during a night (dbt's manifest cut short, SQLite unable to grow): the
-    run says the disk is full, and once space is back the next run publishes by itself."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
+@contextlib.contextmanager
+def small_disk(mount_point: Path, size: str):
+    """A tmpfs of `size` at mount_point for the test (skipped where mounting needs a root
+    this machine does not give)."""
+    mount_point.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=160m", "tmpfs", str(disk)], capture_output=True
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount_point)],
+        capture_output=True,
     )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here (needs root): {mounted.stderr!r}")
     try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
+
+
+def test_a_full_disk_is_said_and_the_next_run_needs_no_cleanup(tmp_path: Path) -> None:
+    """The disk fills during a night (dbt's manifest cut short, SQLite unable to grow): the
+    run says the disk is full, and once space is back the next run publishes by itself."""
+    with small_disk(tmp_path / "disk", "160m") as disk:
         data = disk / "data"
         env = socialwh_env(data) | {"SOCIALWH_SETTLE_SECONDS": "0"}
         env.pop("SOCIALWH_DBT_TARGET", None)  # the manifest on the small disk, as in production
@@ -305,8 +316,6 @@ def test_a_full_disk_is_said_and_the_next_run_needs_no_cleanup(tmp_path: Path) -
         assert after.returncode == 0 and "PUBLISHED" in after.stdout, after.stderr[-3000:]
         with duckdb.connect(str(data / "warehouse" / "social.duckdb"), read_only=True) as con:
             assert con.execute("SELECT count(*) FROM marts.dim_post").fetchone()[0] > 0
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
 
 
 def test_a_corrupted_published_file_is_said_and_replaced_by_the_next_run(data_dir: Path) -> None:
@@ -361,14 +370,7 @@ def test_a_read_only_landing_with_one_bad_file_blocks_no_one(tmp_path: Path) -> 
     """landing/ on a read-only share: a bad file cannot be moved out. It is copied to
     quarantine/ with its reason, the good files load, the night publishes, and the next
     night neither reads it again nor counts it twice."""
-    share = tmp_path / "share"
-    share.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(share)], capture_output=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr!r}")
-    try:
+    with small_disk(tmp_path / "share", "64m") as share:
         data = tmp_path / "data"
         (data).mkdir()
         demo = ["demo-data", "--out", str(share), "--clients", "1", "--days", "3"]
@@ -389,8 +391,6 @@ def test_a_read_only_landing_with_one_bad_file_blocks_no_one(tmp_path: Path) -> 
 
         second = socialwh("run", data=data, check=True)
         assert "UP TO DATE" in second.stdout  # the copied bad file is not new any more
-    finally:
-        subprocess.run(["umount", "-l", str(share)], capture_output=True)
 
 
 def test_one_run_at_a_time_and_no_stale_lock_after_kill(data_dir: Path) -> None:
