@@ -251,6 +251,22 @@ def test_day_and_month_order_is_read_from_each_files_own_dates(data_dir: Path) -
     assert con.execute("SELECT count(*) FROM ops.rejected_rows").fetchone()[0] == 0
 
 
+def test_a_bookings_export_saved_day_first_keeps_its_days(data_dir: Path) -> None:
+    path = data_dir / "landing" / "clinique-a" / "rendez-vous.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        "occurred_at,conversion_type\n14/03/2026 10:00,appointment\n03/04/2026 11:00,call\n",
+        encoding="utf-8",
+    )
+    os.utime(path, (datetime(2026, 4, 10, 22).timestamp(),) * 2)
+    summary, con = load(data_dir)
+    assert [(f.status, f.rows_loaded) for f in summary.files] == [("loaded", 2)]
+    assert con.execute(
+        "SELECT strftime(timezone('America/Toronto', occurred_at), '%Y-%m-%d %H:%M') "
+        "FROM raw.conversions ORDER BY 1"
+    ).fetchall() == [("2026-03-14 10:00",), ("2026-04-03 11:00",)]
+
+
 def test_an_export_in_the_wrong_clients_folder_is_kept_out_naming_both(data_dir: Path) -> None:
     header = "Post ID,Page ID,Page name,Publish time,Permalink,Post type,Views,Reach,Reactions\n"
 

@@ -54,13 +54,14 @@ KIND = TabularKind(
     label="conversions file (booking, phone or e-commerce tool)",
     fields=FIELDS,
     signature=("occurred_at_text", "conversion_type_text"),
+    dated_text=("occurred_at_text",),  # a booking tool's export re-saved by Excel: 14/03/2026
     extra_columns=(
         (
             "occurred_at",
             "TIMESTAMPTZ",
             "CASE WHEN sw_has_offset(occurred_at_text) "
             "THEN TRY_CAST(occurred_at_text AS TIMESTAMPTZ) "
-            "ELSE timezone($timezone, sw_local_timestamp(occurred_at_text)) END",
+            "ELSE timezone($timezone, sw_local_timestamp_in(occurred_at_text, $day_first)) END",
         ),
         (
             "conversion_type",
@@ -82,7 +83,7 @@ KIND = TabularKind(
     row_rules=(
         (
             "NOT (sw_has_offset(occurred_at_text) AND TRY_CAST(occurred_at_text AS TIMESTAMPTZ) "
-            "IS NOT NULL) AND sw_local_timestamp(occurred_at_text) IS NULL",
+            "IS NOT NULL) AND sw_local_timestamp_in(occurred_at_text, $day_first) IS NULL",
             "'occurred_at is not a date and time: ' || coalesce(occurred_at_text, '')",
         ),
         (

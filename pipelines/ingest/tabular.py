@@ -75,6 +75,8 @@ class TabularKind:
     file_rules: tuple[tuple[str, str, str, str], ...] = field(default=())
     # the field naming whose page or account the export is (misfiled exports are kept out)
     owner_id: str | None = None
+    # text fields holding dates parsed by the kind's own SQL ($day_first: the file's order)
+    dated_text: tuple[str, ...] = ()
 
     @property
     def aliases(self) -> Aliases:
@@ -203,7 +205,8 @@ FILES_DDL = """CREATE OR REPLACE TEMP TABLE sw_files (
 
 def register_files(con: duckdb.DuckDBPyConnection, files: dict[int, dict[str, object]]) -> None:
     """Temp table sw_files: per staged file (by its sw_file_id) its lineage and the
-    constants its kind's SQL refers to as $client, $timezone, $header_currency, $snapshot_date."""
+    constants its kind's SQL refers to as $client, $timezone, $header_currency,
+    $snapshot_date, $day_first."""
     con.execute(FILES_DDL)
     keys = ("client", "path", "sha256", "loaded_at", "snapshot_date", "timezone")
     con.executemany(
@@ -238,7 +241,11 @@ def load_parsed(
     it is inserted — and comes back as an UnreadableFile; the others as their counts.
     """
     con.execute(PARSER_MACROS)
-    dated = [mapping[f.name] for f in kind.fields if f.type in DATED and f.name in mapping]
+    dated = [
+        mapping[f.name]
+        for f in kind.fields
+        if (f.type in DATED or f.name in kind.dated_text) and f.name in mapping
+    ]
     mixed_orders = day_order.decide(con, dated)
     cells, base, final, problems = [], [], [], []
     for f in kind.fields:
@@ -269,10 +276,10 @@ def load_parsed(
         bad_sql = _inline(_on_parsed_fields(bad, kind))
         problems.append(f"CASE WHEN {bad_sql} THEN {_on_parsed_fields(message, kind)} END")
     record = ", ".join(f"{sql_literal(h)}: {quote_ident(h)}" for h in mapping.values())
-    constants = "sw_client, sw_timezone, sw_header_currency, sw_snapshot_date"
+    constants = "sw_client, sw_timezone, sw_header_currency, sw_snapshot_date, sw_day_first"
     con.execute(
         "CREATE OR REPLACE TEMP TABLE sw_parsed AS "
-        f"WITH cells AS (SELECT sw_row, sw_file_id, {constants}, sw_day_first, "
+        f"WITH cells AS (SELECT sw_row, sw_file_id, {constants}, "
         f"to_json({{{record}}})::VARCHAR AS sw_record, "
         f"{', '.join(cells) or 'NULL AS sw_none'} FROM sw_file JOIN sw_files USING (sw_file_id)), "
         f"base AS (SELECT *, {', '.join(base) or 'NULL AS sw_none2'} FROM cells) "
