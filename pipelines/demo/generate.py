@@ -128,4 +128,12 @@ def _add_quirks(out: Path, roster_) -> int:
     error_page = out / roster_[-1].slug / "facebook" / "facebook_posts_export.csv"
     error_page.parent.mkdir(parents=True, exist_ok=True)
     error_page.write_text(HTML_ERROR_PAGE, encoding="utf-8")
+    # downloaded the same evening as that client's last export, like the other files: a
+    # file written just now would (rightly) wait out the settle time of the first run
+    evening = max(
+        (f.stat().st_mtime for f in error_page.parent.iterdir() if f != error_page),
+        default=None,
+    )
+    if evening is not None:
+        os.utime(error_page, (evening, evening))
     return added + 1
