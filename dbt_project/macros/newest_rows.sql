@@ -2,16 +2,11 @@
   One row per group of a raw table: the row with the largest `order_by` (a tuple of
   columns, e.g. the export date, then the load, then the row), read whole.
 
-  The winner is picked by an aggregate over the keys (arg_max of the row id), then its row
-  is read whole: a window over every column sorts the captions along (4x slower on 6
-  million post snapshots; 2x on 876,000 ad rows).
+  On DuckDB the winner is picked by an aggregate over the keys (arg_max of the row id),
+  then its row is read whole (macro rows_with_max, engine.sql): a window over every
+  column sorts the captions along (4x slower on 6 million post snapshots; 2x on 876,000
+  ad rows).
 #}
-{% macro newest_rows(relation, group_by, order_by) %}
-    select *
-    from {{ relation }}
-    where rowid in (
-        select arg_max(rowid, ({{ order_by }}))
-        from {{ relation }}
-        group by {{ group_by }}
-    )
+{% macro newest_rows(relation, group_by, order_by, where=none) %}
+    {{ rows_with_max(relation, group_by, order_by, where) }}
 {% endmacro %}

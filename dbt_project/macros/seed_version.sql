@@ -4,10 +4,7 @@
     without --full-refresh. -#}
 {% macro seed_version(relation) -%}
     {%- if execute -%}
-        {%- set found = run_query(
-            "select md5(coalesce(string_agg(t::varchar, chr(10) order by t::varchar), '')) from "
-            ~ relation ~ " as t"
-        ) -%}
+        {%- set found = run_query(content_md5_query(relation)) -%}
         {{- return(found.columns[0].values()[0]) -}}
     {%- endif -%}
     {{- return('') -}}

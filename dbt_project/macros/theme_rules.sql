@@ -10,19 +10,19 @@
 {% macro theme_rules(folded_text, keywords_relation) -%}
     {%- if execute -%}
         {%- set rules = run_query(
-            "select theme, string_agg(keyword, '|' order by keyword) as keywords from "
+            "select theme, " ~ sorted_distinct_list('keyword', "'|'") ~ " as keywords from "
             ~ keywords_relation ~ " group by theme order by min(priority), theme"
         ) -%}
     {%- endif -%}
     {%- if execute and rules.rows | length > 0 -%}
     case
         {%- for theme, keywords in rules.rows %}
-        when regexp_matches({{ folded_text }},
-            '(^|[^a-z0-9])({{ keywords | replace("'", "''") }})(s|x)?($|[^a-z0-9])')
+        when {{ regexp_contains(folded_text,
+            "'(^|[^a-z0-9])(" ~ keywords | replace("'", "''") ~ ")(s|x)?($|[^a-z0-9])'") }}
             then '{{ theme | replace("'", "''") }}'
         {%- endfor %}
     end
     {%- else -%}
-    cast(null as varchar)
+    cast(null as string)
     {%- endif -%}
 {%- endmacro %}

@@ -12,19 +12,19 @@ with posts as (
         p.platform,
         p.content_type,
         p.engagement_rate,
-        timezone(c.timezone, p.published_at) as published_local,
-        cast(timezone(c.timezone, p.published_at) as date) as published_date
+        {{ instant_to_local('p.published_at', 'c.timezone') }} as published_local
     from {{ ref('fct_post_performance') }} as p
     join {{ ref('dim_client') }} as c using (client)
-    where p.metrics_as_of - cast(timezone(c.timezone, p.published_at) as date)
-        >= {{ var('min_post_age_days') }}
+    where {{ days_between(
+        'cast(' ~ instant_to_local('p.published_at', 'c.timezone') ~ ' as date)', 'p.metrics_as_of'
+    ) }} >= {{ var('min_post_age_days') }}
 )
 
 select
     p.client,
     p.platform,
     coalesce(p.content_type, 'all') as content_type,
-    isodow(p.published_local) as weekday,
+    {{ iso_weekday('p.published_local') }} as weekday,
     case
         when p.platform = 'linkedin' then 'unknown'
         when hour(p.published_local) < 6 then '00-06'

@@ -17,8 +17,7 @@ with totals as (
         sum(clicks) as clicks,
         sum(link_clicks) as link_clicks,
         sum(results) as results,
-        string_agg(distinct result_indicator, ', ' order by result_indicator)
-            as result_indicator,
+        {{ sorted_distinct_list('result_indicator', "', '") }} as result_indicator,
         sum(conversions) as meta_conversions,
         -- shares of one conversion add up to 1 (up to float error)
         round(sum(attributed_conversions), 6) as attributed_conversions

@@ -3,14 +3,14 @@
 select
     c.client,
     d.name as client_name,
-    date_trunc('month', timezone(d.timezone, c.occurred_at))::date as month,
+    cast(date_trunc('month', {{ instant_to_local('c.occurred_at', 'd.timezone') }}) as date) as month,
     c.conversion_type,
     c.attribution,
     coalesce(c.platform, 'unknown') as platform,
     c.campaign,
     count(*) as conversions,
     sum(c.value) as value,
-    any_value(c.currency) as currency
+    max(c.currency) as currency
 from {{ ref('fct_conversions') }} as c
 join {{ ref('dim_client') }} as d using (client)
 group by all

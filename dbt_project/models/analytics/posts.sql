@@ -7,7 +7,7 @@ select
     c.name as client_name,
     p.platform,
     p.post_id,
-    cast(timezone(c.timezone, p.published_at) as date) as published_date,
+    cast({{ instant_to_local('p.published_at', 'c.timezone') }} as date) as published_date,
     p.published_at,
     p.content_type,
     p.theme,

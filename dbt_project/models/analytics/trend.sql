@@ -9,6 +9,8 @@
 -- cohort_maturity_days says how long the newest export has watched it) and the activity
 -- (impressions_accrued, engagements_accrued: the daily increments that happened in it,
 -- whatever the posts' age).
+{# periods of each grain the baseline averages over #}
+{% set baseline_periods = {'week': 8, 'month': 3, 'quarter': 4} %}
 with periods as (
     select
         period_grain,
@@ -25,12 +27,10 @@ with periods as (
     group by all
 ),
 
-steps as (
+grains as (
     select * from (values
-        ('week', interval 7 day, 8),
-        ('month', interval 1 month, 3),
-        ('quarter', interval 3 month, 4)
-    ) as s (period_grain, step, baseline_periods)
+        {%- for grain in baseline_periods %} ('{{ grain }}'){{ "," if not loop.last }}{% endfor %}
+    ) as s (period_grain)
 ),
 
 calendar as (
@@ -38,16 +38,13 @@ calendar as (
         b.client,
         b.platform,
         b.period_grain,
-        cast(unnest(generate_series(
-            cast(b.first_start as timestamp), cast(b.last_start as timestamp), s.step
-        )) as date) as period_start
+        {{ period_starts('b.first_start', 'b.last_start', 'b.period_grain') }} as period_start
     from (
         select client, platform, period_grain, min(period_start) as first_start,
             max(period_start) as last_start
         from periods
         group by all
     ) as b
-    join steps as s using (period_grain)
 ),
 
 activity as (
@@ -56,7 +53,7 @@ activity as (
         sum(d.impressions) as impressions_accrued,
         sum(d.engagements) as engagements_accrued
     from {{ ref('fct_post_daily') }} as d
-    cross join steps as s
+    cross join grains as s
     group by all
 ),
 
@@ -83,10 +80,10 @@ rated as (
         {{ safe_ratio('p.impressions', 'p.posts') }} as impressions_per_post,
         coalesce(a.impressions_accrued, 0) as impressions_accrued,
         coalesce(a.engagements_accrued, 0) as engagements_accrued,
-        w.newest_export - (cast(k.period_start + s.step as date) - 1) as cohort_maturity_days,
-        s.baseline_periods
+        {{ days_between(
+            add_days(next_period_start('k.period_start', 'k.period_grain'), -1), 'w.newest_export'
+        ) }} as cohort_maturity_days
     from calendar as k
-    join steps as s using (period_grain)
     left join periods as p using (client, platform, period_grain, period_start)
     left join activity as a using (client, platform, period_grain, period_start)
     left join watched as w using (client, platform)
@@ -111,9 +108,14 @@ select
     {{ safe_ratio('r.impressions', 'lag(r.impressions) over w') }} - 1 as impressions_change,
     r.engagement_rate - lag(r.engagement_rate) over w as engagement_rate_change,
     r.ctr - lag(r.ctr) over w as ctr_change,
-    {{ safe_ratio(
-        'sum(r.impressions) over baseline', 'sum(r.posts) over baseline'
-    ) }} as baseline_impressions_per_post,
+    -- the baseline's length differs by grain; a frame's bounds are constants on Spark
+    case r.period_grain
+        {%- for grain, periods in baseline_periods.items() %}
+        when '{{ grain }}' then {{ safe_ratio(
+            'sum(r.impressions) over baseline_' ~ periods, 'sum(r.posts) over baseline_' ~ periods
+        ) }}
+        {%- endfor %}
+    end as baseline_impressions_per_post,
     r.impressions_accrued,
     r.engagements_accrued,
     r.cohort_maturity_days
@@ -121,7 +123,9 @@ from rated as r
 join {{ ref('dim_client') }} as c using (client)
 window
     w as (partition by r.client, r.platform, r.period_grain order by r.period_start),
-    baseline as (
+    {%- for periods in baseline_periods.values() %}
+    baseline_{{ periods }} as (
         partition by r.client, r.platform, r.period_grain order by r.period_start
-        rows between r.baseline_periods preceding and 1 preceding
-    )
+        rows between {{ periods }} preceding and 1 preceding
+    ){{ "," if not loop.last }}
+    {%- endfor %}

@@ -8,7 +8,7 @@
 -- rows were built (content_map_version), every snapshot is rebuilt: a `dbt build` by hand
 -- after editing the seed is right without --full-refresh.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_or_table(),
     unique_key=['post_key', 'snapshot_date'],
     incremental_strategy='delete+insert',
 ) }}
@@ -18,6 +18,7 @@
     impressions, impressions_source, reach, reactions, comments, shares, saves, clicks,
     link_clicks, snapshot_date, loaded_at, source_path
 {% endset %}
+{% set published_at = local_to_instant('published_at_local', "coalesce(c.timezone, 'America/Toronto')") %}
 
 with clients as (
     select client, timezone from {{ ref('stg_clients__clients') }}
@@ -43,16 +44,15 @@ touched as (
 
 -- Meta exports publish times in the page's zone (the client's); LinkedIn a local date.
 snapshots as (
-    select {{ post_columns }}, timezone(coalesce(c.timezone, 'America/Toronto'), published_at_local)
-        as published_at
+    select {{ post_columns }}, {{ published_at }} as published_at
     from {{ ref('stg_meta__facebook_posts') }}
     left join clients as c using (client)
     union all
-    select {{ post_columns }}, timezone(coalesce(c.timezone, 'America/Toronto'), published_at_local)
+    select {{ post_columns }}, {{ published_at }}
     from {{ ref('stg_meta__instagram_posts') }}
     left join clients as c using (client)
     union all
-    select {{ post_columns }}, timezone(coalesce(c.timezone, 'America/Toronto'), published_at_local)
+    select {{ post_columns }}, {{ published_at }}
     from {{ ref('stg_linkedin__posts') }}
     left join clients as c using (client)
 )

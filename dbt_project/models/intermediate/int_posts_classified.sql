@@ -8,7 +8,7 @@
 -- rules (theme_keywords) or the content types (content_type_map) changed since its row was
 -- built, and the posts whose override was added, changed or removed.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_or_table(),
     unique_key='post_key',
     incremental_strategy='delete+insert',
 ) }}
@@ -18,16 +18,9 @@
 {% set caption_rules = theme_rules(folded('caption'), keywords) %}
 {% set theme_rules_version = local_md5(label_rules ~ caption_rules) %}
 {% set content_map_version = seed_version(ref('content_type_map')) %}
--- the newest snapshot of each post (ties: the later load), picked over the keys and read
--- whole: a window over every column would sort the captions along
-with latest as (
-    select *
-    from {{ snapshots }}
-    where rowid in (
-        select arg_max(rowid, (snapshot_date, loaded_at))
-        from {{ snapshots }}
-        {% if is_incremental() %}
-        where post_key in (
+{# the posts a night reclassifies: new snapshots, changed rules, changed overrides #}
+{% set reclassified %}
+        post_key in (
             select post_key from {{ snapshots }}
             where loaded_at > (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
         )
@@ -45,9 +38,14 @@ with latest as (
             ) as o using (post_key)
             where t.theme is distinct from o.theme
         )
-        {% endif %}
-        group by post_key
-    )
+{% endset %}
+-- the newest snapshot of each post (ties: the later load), picked over the keys and read
+-- whole: a window over every column would sort the captions along
+with latest as (
+    {{ newest_rows(
+        snapshots, 'post_key', 'snapshot_date, loaded_at',
+        where=reclassified if is_incremental() else none
+    ) }}
 ),
 
 themed as (
@@ -63,7 +61,11 @@ overrides as (
 )
 
 select
-    t.* exclude (label_theme, caption_theme),
+    t.post_key, t.client, t.platform, t.post_id, t.published_at, t.permalink,
+    t.source_post_type, t.content_type, t.custom_labels, t.caption, t.is_boosted,
+    t.impressions, t.impressions_source, t.reach, t.reactions, t.comments, t.shares, t.saves,
+    t.clicks, t.link_clicks, t.snapshot_date, t.loaded_at, t.source_path,
+    t.content_map_version,
     coalesce(o.theme, t.label_theme, t.caption_theme, 'other') as theme,
     case
         when o.theme is not null then 'override'

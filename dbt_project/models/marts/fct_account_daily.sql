@@ -4,7 +4,7 @@ select
     client, platform, date, impressions, reach, new_followers, followers, new_viewers,
     page_visits, interactions, link_clicks, cast(null as bigint) as clicks
 from {{ ref('stg_meta__page_daily') }}
-union all by name
+union all
 select
     client, platform, date, impressions, reach, new_followers,
     cast(null as bigint) as followers, cast(null as bigint) as new_viewers, cast(null as bigint) as page_visits,

@@ -17,7 +17,7 @@ with ads as (
 
 conversions as (
     select cv.conversion_id, cv.client, lower(cv.campaign) as campaign_folded, cv.ad_id,
-        cast(timezone(cl.timezone, cv.occurred_at) as date) as day
+        cast({{ instant_to_local('cv.occurred_at', 'cl.timezone') }} as date) as day
     from {{ ref('int_conversions_attributed') }} as cv
     join {{ ref('dim_client') }} as cl using (client)
     where cv.attribution = 'campaign'
@@ -26,16 +26,18 @@ conversions as (
 by_ad as (
     select client, ad_key, date_start, date_end, count(*) as conversions
     from (
-        select a.client, a.ad_key, a.date_start, a.date_end
+        select
+            a.client, a.ad_key, a.date_start, a.date_end,
+            row_number() over (
+                partition by cv.client, cv.conversion_id
+                order by a.date_start desc, a.date_end desc, a.ad_key
+            ) as latest_first
         from conversions as cv
         join ads as a
             on cv.client = a.client and cv.ad_id = a.ad_id
-            and cv.day between a.date_start and a.date_end + {{ var('attribution_days') }}
-        qualify row_number() over (
-            partition by cv.client, cv.conversion_id
-            order by a.date_start desc, a.date_end desc, a.ad_key
-        ) = 1
-    )
+            and cv.day between a.date_start and {{ add_days('a.date_end', var('attribution_days')) }}
+    ) as credited
+    where latest_first = 1
     group by all
 ),
 
@@ -46,16 +48,18 @@ windows as (
 by_campaign as (  -- conversions that name the campaign but no ad
     select client, campaign_folded, date_start, date_end, count(*) as conversions
     from (
-        select w.client, w.campaign_folded, w.date_start, w.date_end
+        select
+            w.client, w.campaign_folded, w.date_start, w.date_end,
+            row_number() over (
+                partition by cv.client, cv.conversion_id order by w.date_start desc, w.date_end desc
+            ) as latest_first
         from conversions as cv
         join windows as w
             on cv.client = w.client and cv.ad_id is null
             and cv.campaign_folded = w.campaign_folded
-            and cv.day between w.date_start and w.date_end + {{ var('attribution_days') }}
-        qualify row_number() over (
-            partition by cv.client, cv.conversion_id order by w.date_start desc, w.date_end desc
-        ) = 1
-    )
+            and cv.day between w.date_start and {{ add_days('w.date_end', var('attribution_days')) }}
+    ) as credited
+    where latest_first = 1
     group by all
 ),
 
@@ -64,7 +68,7 @@ attributed as (
         a.client, a.ad_key, a.date_start, a.date_end,
         coalesce(b.conversions, 0) + coalesce(k.conversions, 0) * coalesce(
             coalesce(a.spend, 0) / nullif(sum(coalesce(a.spend, 0)) over w, 0),
-            1.0 / count(*) over w
+            cast(1 as double) / count(*) over w
         ) as attributed_conversions
     from ads as a
     left join by_ad as b using (client, ad_key, date_start, date_end)
@@ -86,7 +90,7 @@ select
     a.objective,
     a.date_start as date,
     a.date_end,
-    a.date_end - a.date_start + 1 as days,
+    {{ days_between('a.date_start', 'a.date_end') }} + 1 as days,
     a.spend,
     a.currency,
     a.impressions,

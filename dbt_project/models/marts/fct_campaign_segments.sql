@@ -23,7 +23,7 @@ select
     breakdown,
     value,
     sum(amount_spent) as spend,
-    any_value(currency_code) as currency,
+    max(currency_code) as currency,
     sum(impressions) as impressions,
     sum(clicks_all) as clicks,
     sum(results) as results

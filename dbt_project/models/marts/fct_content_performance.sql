@@ -5,18 +5,18 @@
 with posts as (
     select
         f.*,
-        cast(timezone(c.timezone, f.published_at) as date) as published_date
+        cast({{ instant_to_local('f.published_at', 'c.timezone') }} as date) as published_date
     from {{ ref('fct_post_performance') }} as f
     inner join {{ ref('dim_client') }} as c using (client)
 ),
 
 periods as (
-    select 'week' as period_grain, date_trunc('week', published_date) as period_start, *
+    select 'week' as period_grain, cast(date_trunc('week', published_date) as date) as period_start, *
     from posts
     union all
-    select 'month', date_trunc('month', published_date), * from posts
+    select 'month', cast(date_trunc('month', published_date) as date), * from posts
     union all
-    select 'quarter', date_trunc('quarter', published_date), * from posts
+    select 'quarter', cast(date_trunc('quarter', published_date) as date), * from posts
 )
 
 select

@@ -13,7 +13,7 @@ with daily as (
 ),
 
 published as (
-    select p.post_key, cast(timezone(c.timezone, p.published_at) as date) as published_date
+    select p.post_key, cast({{ instant_to_local('p.published_at', 'c.timezone') }} as date) as published_date
     from {{ ref('fct_post_performance') }} as p
     join {{ ref('dim_client') }} as c using (client)
 )
@@ -21,11 +21,11 @@ published as (
 select
     p.post_key,
     {% for days in (1, 7, 28) %}
-    max(d.impressions_to_date) filter (where d.date = p.published_date + {{ days }})
+    max(d.impressions_to_date) filter (where d.date = {{ add_days('p.published_date', days) }})
         as impressions_{{ days }}d,
-    max(d.reach_to_date) filter (where d.date = p.published_date + {{ days }})
+    max(d.reach_to_date) filter (where d.date = {{ add_days('p.published_date', days) }})
         as reach_{{ days }}d,
-    max(d.engagements_to_date) filter (where d.date = p.published_date + {{ days }})
+    max(d.engagements_to_date) filter (where d.date = {{ add_days('p.published_date', days) }})
         as engagements_{{ days }}d{{ "," if not loop.last }}
     {% endfor %}
 from published as p

@@ -5,24 +5,18 @@
 -- var('min_post_age_days') days old (a post a day old has not had its reach yet: it would
 -- read as 'under' against posts that had weeks).
 --
--- A window, not a self-join: the frame is the 56 days before the post, its own instant and
--- posts of that same instant excluded (EXCLUDE GROUP), which is "published earlier".
+-- "Published earlier" is the 56 days before the post's instant, posts of that same instant
+-- excluded (macro median_of_earlier: a window on DuckDB, a self-join on Spark).
 with baselines as (
-    select
-        post_key,
-        client,
-        platform,
-        published_at,
-        impressions,
-        metrics_as_of,
-        median(impressions) over earlier as baseline_impressions,
-        count(impressions) over earlier as baseline_posts
-    from {{ ref('fct_post_performance') }}
-    window earlier as (
-        partition by client, platform
-        order by published_at
-        range between interval 56 days preceding and current row exclude group
-    )
+    select p.post_key, p.client, p.platform, p.published_at, p.impressions, p.metrics_as_of,
+        e.baseline_impressions, e.baseline_posts
+    from {{ ref('fct_post_performance') }} as p
+    join (
+        {{ median_of_earlier(
+            ref('fct_post_performance'), 'post_key', ['client', 'platform'], 'published_at',
+            'impressions', 56
+        ) }}
+    ) as e using (post_key)
 )
 
 select
@@ -37,8 +31,9 @@ select
         then {{ safe_ratio('b.impressions', 'b.baseline_impressions') }} end as impressions_index,
     case
         when b.baseline_posts < 3 or b.impressions is null then 'no_baseline'
-        when b.metrics_as_of - cast(timezone(c.timezone, b.published_at) as date)
-            < {{ var('min_post_age_days') }} then 'too_young'
+        when {{ days_between(
+            'cast(' ~ instant_to_local('b.published_at', 'c.timezone') ~ ' as date)', 'b.metrics_as_of'
+        ) }} < {{ var('min_post_age_days') }} then 'too_young'
         when b.impressions >= 1.5 * b.baseline_impressions then 'over'
         when b.impressions <= 0.5 * b.baseline_impressions then 'under'
         else 'typical'

@@ -9,7 +9,7 @@
 -- Incremental: only the posts with a new or restated export since the last build are
 -- recomputed (all their days, since a late export changes the increments after it).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_or_table(),
     unique_key=['post_key', 'date'],
     incremental_strategy='delete+insert',
 ) }}
@@ -21,7 +21,7 @@ with clients as (
 snapshots as (
     select
         post_key, client, platform, snapshot_date, impressions, reach, clicks, loaded_at,
-        cast(timezone(coalesce(c.timezone, 'America/Toronto'), published_at) as date)
+        cast({{ instant_to_local('published_at', "coalesce(c.timezone, 'America/Toronto')") }} as date)
             as published_date,
         coalesce(reactions, 0) + coalesce(comments, 0) + coalesce(shares, 0)
             + coalesce(saves, 0) + coalesce(clicks, 0) as engagements
@@ -52,7 +52,9 @@ select
     platform,
     snapshot_date as date,
     coalesce(
-        snapshot_date - previous_date, greatest(snapshot_date - published_date + 1, 1), 1
+        {{ days_between('previous_date', 'snapshot_date') }},
+        greatest({{ days_between('published_date', 'snapshot_date') }} + 1, 1),
+        1
     ) as days_covered,
     impressions - coalesce(previous_impressions, 0) as impressions,
     engagements - coalesce(previous_engagements, 0) as engagements,

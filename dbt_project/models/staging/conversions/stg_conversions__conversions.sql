@@ -8,7 +8,7 @@
 with located as (
     select
         r.*,
-        cast(timezone(coalesce(c.timezone, 'America/Toronto'), r.occurred_at) as date)
+        cast({{ instant_to_local('r.occurred_at', "coalesce(c.timezone, 'America/Toronto')") }} as date)
             as local_day
     from {{ source('raw', 'conversions') }} as r
     left join {{ source('raw', 'clients') }} as c on c.client = r.client
@@ -26,8 +26,12 @@ scopes as (
     group by client, source_path, loaded_at, conversion_type
 ),
 
-current_rows as (
-    select *
+ranked as (
+    select
+        r.*,
+        row_number() over (
+            partition by client, conversion_key order by loaded_at desc, source_row_number desc
+        ) as rank_in_key
     from located as r
     where not exists (
         select 1
@@ -37,9 +41,10 @@ current_rows as (
             and s.loaded_at > r.loaded_at
             and r.local_day between s.first_day and s.last_day
     )
-    qualify row_number() over (
-        partition by client, conversion_key order by loaded_at desc, source_row_number desc
-    ) = 1
+),
+
+current_rows as (
+    select * from ranked where rank_in_key = 1
 )
 
 select

@@ -13,7 +13,7 @@ select
     cast(created_date as timestamp) as published_at_local,
     post_link as permalink,
     coalesce(content_type, post_type) as source_post_type,
-    cast(null as varchar) as custom_labels,
+    cast(null as string) as custom_labels,
     post_title as caption,
     coalesce(post_type ilike '%sponsor%', false) or campaign_name is not null as is_boosted,
     impressions,

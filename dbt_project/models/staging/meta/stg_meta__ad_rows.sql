@@ -23,12 +23,13 @@ with keyed as (
 newest_export as (
     select
         client, ad_key, reporting_start, reporting_end,
-        arg_max(source_sha256, (snapshot_date, loaded_at, source_path)) as source_sha256
+        {{ arg_max('source_sha256', 'snapshot_date, loaded_at, source_path') }} as source_sha256
     from keyed
     group by client, ad_key, reporting_start, reporting_end
 )
 
 select keyed.*
 from keyed
-semi join newest_export
-    using (client, ad_key, reporting_start, reporting_end, source_sha256)
+where (client, ad_key, reporting_start, reporting_end, source_sha256) in (
+    select client, ad_key, reporting_start, reporting_end, source_sha256 from newest_export
+)

@@ -15,7 +15,7 @@ select
     coalesce(title, description) as caption,
     coalesce(impressions_boosted, 0) > 0
         or coalesce(reach_boosted, 0) > 0
-        or {{ folded('funded_content_status') }} similar to '.*(boost|sponsor|financ).*'
+        or {{ regexp_contains(folded('funded_content_status'), "'boost|sponsor|financ'") }}
         as is_boosted,
     impressions,
     impressions_source,

@@ -12,7 +12,7 @@ select
     publish_time as published_at_local,
     permalink,
     post_type as source_post_type,
-    cast(null as varchar) as custom_labels,
+    cast(null as string) as custom_labels,
     description as caption,
     false as is_boosted,  -- the Instagram posts export does not say
     impressions,

@@ -1,0 +1,236 @@
+{#
+  Where DuckDB and Spark SQL differ, one macro with both implementations (adapter.dispatch):
+  the models read the same on both engines and DuckDB's SQL stays what it was (its speed
+  too). The `spark__` versions are for Spark 4 (dbt-spark, session or Thrift); DuckDB is
+  the default engine. Timestamps: Spark runs with spark.sql.session.timeZone=UTC, so its
+  TIMESTAMP is an instant shown in UTC, like DuckDB's TIMESTAMPTZ here.
+#}
+
+{# The materialization of a model that is incremental on DuckDB. Spark without a table
+   format that can delete rows (Delta/Iceberg jars are not available offline) has no
+   delete+insert: there the model is rebuilt whole, which is the same result. #}
+{% macro incremental_or_table() %}
+    {{ return(adapter.dispatch('incremental_or_table', 'socialwh')()) }}
+{% endmacro %}
+{% macro default__incremental_or_table() %}{{ return('incremental') }}{% endmacro %}
+{% macro spark__incremental_or_table() %}{{ return('table') }}{% endmacro %}
+
+{# The value of `value` on the row with the largest `order_by` tuple of its group. #}
+{% macro arg_max(value, order_by) %}
+    {{- return(adapter.dispatch('arg_max', 'socialwh')(value, order_by)) -}}
+{% endmacro %}
+{% macro default__arg_max(value, order_by) -%}
+    arg_max({{ value }}, ({{ order_by }}))
+{%- endmacro %}
+{% macro spark__arg_max(value, order_by) -%}
+    max_by({{ value }}, struct({{ order_by }}))
+{%- endmacro %}
+
+{# One row per group: the row with the largest `order_by` tuple, read whole (see
+   newest_rows for why). DuckDB picks the winner's rowid over the keys only; Spark has no
+   rowid, so it keeps the largest (order, row) struct of each group and unpacks it. #}
+{% macro rows_with_max(relation, group_by, order_by, where) %}
+    {{- return(adapter.dispatch('rows_with_max', 'socialwh')(relation, group_by, order_by, where)) -}}
+{% endmacro %}
+{% macro default__rows_with_max(relation, group_by, order_by, where) %}
+    select *
+    from {{ relation }}
+    where rowid in (
+        select arg_max(rowid, ({{ order_by }}))
+        from {{ relation }}
+        {% if where %}where {{ where }}{% endif %}
+        group by {{ group_by }}
+    )
+{% endmacro %}
+{% macro spark__rows_with_max(relation, group_by, order_by, where) %}
+    select newest.winner.*
+    from (
+        select max_by(struct(*), struct({{ order_by }})) as winner
+        from {{ relation }}
+        {% if where %}where {{ where }}{% endif %}
+        group by {{ group_by }}
+    ) as newest
+{% endmacro %}
+
+{# The instant of a wall-clock time read in time zone `tz` (Meta's publish times). #}
+{% macro local_to_instant(local_ts, tz) %}
+    {{- return(adapter.dispatch('local_to_instant', 'socialwh')(local_ts, tz)) -}}
+{% endmacro %}
+{% macro default__local_to_instant(local_ts, tz) -%}
+    timezone({{ tz }}, {{ local_ts }})
+{%- endmacro %}
+{% macro spark__local_to_instant(local_ts, tz) -%}
+    to_utc_timestamp(cast({{ local_ts }} as timestamp), {{ tz }})
+{%- endmacro %}
+
+{# The wall-clock time of an instant in time zone `tz` (a client's local day and hour). #}
+{% macro instant_to_local(instant, tz) %}
+    {{- return(adapter.dispatch('instant_to_local', 'socialwh')(instant, tz)) -}}
+{% endmacro %}
+{% macro default__instant_to_local(instant, tz) -%}
+    timezone({{ tz }}, {{ instant }})
+{%- endmacro %}
+{% macro spark__instant_to_local(instant, tz) -%}
+    cast(from_utc_timestamp({{ instant }}, {{ tz }}) as timestamp_ntz)
+{%- endmacro %}
+
+{# The date `days` days after `day`; and the days from `start` to `end` (an integer). #}
+{% macro add_days(day, days) %}
+    {{- return(adapter.dispatch('add_days', 'socialwh')(day, days)) -}}
+{% endmacro %}
+{% macro default__add_days(day, days) -%}({{ day }} + {{ days }}){%- endmacro %}
+{% macro spark__add_days(day, days) -%}date_add({{ day }}, {{ days }}){%- endmacro %}
+
+{% macro days_between(start, end) %}
+    {{- return(adapter.dispatch('days_between', 'socialwh')(start, end)) -}}
+{% endmacro %}
+{% macro default__days_between(start, end) -%}({{ end }} - {{ start }}){%- endmacro %}
+{# Spark's date - date is an INTERVAL, not a number of days #}
+{% macro spark__days_between(start, end) -%}datediff({{ end }}, {{ start }}){%- endmacro %}
+
+{# ISO day of the week, Monday 1 to Sunday 7. #}
+{% macro iso_weekday(ts) %}
+    {{- return(adapter.dispatch('iso_weekday', 'socialwh')(ts)) -}}
+{% endmacro %}
+{% macro default__iso_weekday(ts) -%}isodow({{ ts }}){%- endmacro %}
+{% macro spark__iso_weekday(ts) -%}(weekday({{ ts }}) + 1){%- endmacro %}
+
+{# Text without accents. Spark has no strip_accents: translate() maps every precomposed
+   Latin letter (Latin-1, Extended-A/B, Extended Additional: French, Polish, Czech,
+   Turkish, Vietnamese...) to what DuckDB's strip_accents gives, and drops combining
+   marks. Letters that are not an accented form (ł, ø, æ, ß) stay, as in DuckDB. A test
+   (tests/test_engine_macros.py) checks this table against DuckDB character by character. #}
+{% macro strip_accents(text) %}
+    {{- return(adapter.dispatch('strip_accents', 'socialwh')(text)) -}}
+{% endmacro %}
+{% macro default__strip_accents(text) -%}strip_accents({{ text }}){%- endmacro %}
+{% macro spark__strip_accents(text) -%}
+    translate({{ text }}, '{{ accent_table()[0] }}', '{{ accent_table()[1] }}')
+{%- endmacro %}
+{% macro accent_table() %}
+    {{- return(['ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİĴĵĶķĹĺĻļĽľŃńŅņŇňŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǞǟǠǡǢǣǦǧǨǩǪǫǬǭǮǯǰǴǵǸǹǺǻǼǽǾǿȀȁȂȃȄȅȆȇȈȉȊȋȌȍȎȏȐȑȒȓȔȕȖȗȘșȚțȞȟȦȧȨȩȪȫȬȭȮȯȰȱȲȳḀḁḂḃḄḅḆḇḈḉḊḋḌḍḎḏḐḑḒḓḔḕḖḗḘḙḚḛḜḝḞḟḠḡḢḣḤḥḦḧḨḩḪḫḬḭḮḯḰḱḲḳḴḵḶḷḸḹḺḻḼḽḾḿṀṁṂṃṄṅṆṇṈṉṊṋṌṍṎṏṐṑṒṓṔṕṖṗṘṙṚṛṜṝṞṟṠṡṢṣṤṥṦṧṨṩṪṫṬṭṮṯṰṱṲṳṴṵṶṷṸṹṺṻṼṽṾṿẀẁẂẃẄẅẆẇẈẉẊẋẌẍẎẏẐẑẒẓẔẕẖẗẘẙẛẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặẸẹẺẻẼẽẾếỀềỂểỄễỆệỈỉỊịỌọỎỏỐốỒồỔổỖỗỘộỚớỜờỞởỠỡỢợỤụỦủỨứỪừỬửỮữỰựỲỳỴỵỶỷỸỹ̴̵̶̷̸̡̢̧̨̛̖̗̘̙̜̝̞̟̠̣̤̥̦̩̪̫̬̭̮̯̰̱̲̳̹̺̻̼͇͈͉͍͎̀́̂̃̄̅̆̇̈̉̊̋̌̍̎̏̐̑̒̓̔̽̾̿̀́͂̓̈́͆͊͋͌̕̚ͅ͏͓͔͕͖͙͚͐͑͒͗͛ͣͤͥͦͧͨͩͪͫͬͭͮͯ͘͜͟͢͝͞͠͡', 'AAAAAACEEEEIIIINOOOOOUUUUYaaaaaaceeeeiiiinooooouuuuyyAaAaAaCcCcCcCcDdEeEeEeEeEeGgGgGgGgHhIiIiIiIiIJjKkLlLlLlNnNnNnOoOoOoRrRrRrSsSsSsSsTtTtUuUuUuUuUuUuWwYyYZzZzZzOoUuAaIiOoUuUuUuUuUuAaAaÆæGgKkOoOoƷʒjGgNnAaÆæØøAaAaEeEeIiIiOoOoRrRrUuUuSsTtHhAaEeOoOoOoOoYyAaBbBbBbCcDdDdDdDdDdEeEeEeEeEeFfGgHhHhHhHhHhIiIiKkKkKkLlLlLlLlMmMmMmNnNnNnNnOoOoOoOoPpPpRrRrRrRrSsSsSsSsSsTtTtTtTtUuUuUuUuUuVvVvWwWwWwWwWwXxXxYyZzZzZzhtwyſAaAaAaAaAaAaAaAaAaAaAaAaEeEeEeEeEeEeEeEeIiIiOoOoOoOoOoOoOoOoOoOoOoOoUuUuUuUuUuUuUuYyYyYyYy']) -}}
+{% endmacro %}
+
+{# Whether `text` contains a match of the regular expression `pattern`. #}
+{% macro regexp_contains(text, pattern) %}
+    {{- return(adapter.dispatch('regexp_contains', 'socialwh')(text, pattern)) -}}
+{% endmacro %}
+{% macro default__regexp_contains(text, pattern) -%}
+    regexp_matches({{ text }}, {{ pattern }})
+{%- endmacro %}
+{% macro spark__regexp_contains(text, pattern) -%}
+    ({{ text }} rlike {{ pattern }})
+{%- endmacro %}
+
+{# The distinct values of a group, sorted, joined by `separator` (NULLs left out). #}
+{% macro sorted_distinct_list(value, separator) %}
+    {{- return(adapter.dispatch('sorted_distinct_list', 'socialwh')(value, separator)) -}}
+{% endmacro %}
+{% macro default__sorted_distinct_list(value, separator) -%}
+    string_agg(distinct {{ value }}, {{ separator }} order by {{ value }})
+{%- endmacro %}
+{% macro spark__sorted_distinct_list(value, separator) -%}
+    nullif(array_join(array_sort(collect_set({{ value }})), {{ separator }}), '')
+{%- endmacro %}
+
+{# The first day of the period (week, month, quarter) after the one starting on `start`,
+   and every period start from `first_start` to `last_start` (one row each). #}
+{% macro next_period_start(start, grain) %}
+    {{- return(adapter.dispatch('next_period_start', 'socialwh')(start, grain)) -}}
+{% endmacro %}
+{% macro default__next_period_start(start, grain) -%}
+    cast({{ start }} + case {{ grain }} when 'week' then interval 7 day
+        when 'month' then interval 1 month else interval 3 month end as date)
+{%- endmacro %}
+{% macro spark__next_period_start(start, grain) -%}
+    case {{ grain }} when 'week' then date_add({{ start }}, 7)
+        when 'month' then add_months({{ start }}, 1) else add_months({{ start }}, 3) end
+{%- endmacro %}
+
+{% macro period_starts(first_start, last_start, grain) %}
+    {{- return(adapter.dispatch('period_starts', 'socialwh')(first_start, last_start, grain)) -}}
+{% endmacro %}
+{% macro default__period_starts(first_start, last_start, grain) -%}
+    cast(unnest(generate_series(
+        cast({{ first_start }} as timestamp), cast({{ last_start }} as timestamp),
+        case {{ grain }} when 'week' then interval 7 day
+            when 'month' then interval 1 month else interval 3 month end
+    )) as date)
+{%- endmacro %}
+{# a day step and a month step are two interval types in Spark: one sequence per grain #}
+{% macro spark__period_starts(first_start, last_start, grain) -%}
+    explode(case {{ grain }}
+        when 'week' then sequence({{ first_start }}, {{ last_start }}, interval 7 day)
+        when 'month' then sequence({{ first_start }}, {{ last_start }}, interval 1 month)
+        else sequence({{ first_start }}, {{ last_start }}, interval 3 month) end)
+{%- endmacro %}
+
+{# Per row of `relation`: the median and count of `value` over the rows of its partition
+   whose `order_col` instant lies in the `days` days before its own (rows of the same
+   instant excluded). DuckDB: a RANGE window with EXCLUDE GROUP (one sort). Spark has no
+   EXCLUDE and no median over a frame: a self-join on the partition and the interval. #}
+{% macro median_of_earlier(relation, key, partition_by, order_col, value, days) %}
+    {{- return(adapter.dispatch('median_of_earlier', 'socialwh')(
+        relation, key, partition_by, order_col, value, days)) -}}
+{% endmacro %}
+{% macro default__median_of_earlier(relation, key, partition_by, order_col, value, days) %}
+    select
+        {{ key }},
+        median({{ value }}) over earlier as baseline_{{ value }},
+        count({{ value }}) over earlier as baseline_posts
+    from {{ relation }}
+    window earlier as (
+        partition by {{ partition_by | join(', ') }}
+        order by {{ order_col }}
+        range between interval {{ days }} days preceding and current row exclude group
+    )
+{% endmacro %}
+{% macro spark__median_of_earlier(relation, key, partition_by, order_col, value, days) %}
+    select
+        p.{{ key }},
+        median(e.{{ value }}) as baseline_{{ value }},
+        count(e.{{ value }}) as baseline_posts
+    from {{ relation }} as p
+    left join {{ relation }} as e
+        on {% for column in partition_by %}e.{{ column }} = p.{{ column }} and {% endfor %}
+        e.{{ order_col }} >= p.{{ order_col }} - interval {{ days }} days
+        and e.{{ order_col }} < p.{{ order_col }}
+    group by p.{{ key }}
+{% endmacro %}
+
+{# The md5 of a relation's whole content (seed_version), as one query. #}
+{% macro content_md5_query(relation) %}
+    {{- return(adapter.dispatch('content_md5_query', 'socialwh')(relation)) -}}
+{% endmacro %}
+{% macro default__content_md5_query(relation) -%}
+    select md5(coalesce(string_agg(t::varchar, chr(10) order by t::varchar), '')) from {{ relation }} as t
+{%- endmacro %}
+{% macro spark__content_md5_query(relation) -%}
+    select md5(array_join(array_sort(collect_list(to_json(struct(*)))), chr(10))) from {{ relation }}
+{%- endmacro %}
+
+{# Spark reads the raw tables from the Parquet files the pipeline exports before each
+   build (pipelines/spark/raw_export.py), one folder per table, one sub-folder per client.
+   Registered afresh at every run start: a new client's folder or a new column is seen.
+   DuckDB reads them in place: nothing to do. #}
+{% macro register_raw_sources() %}
+    {{- return(adapter.dispatch('register_raw_sources', 'socialwh')()) -}}
+{% endmacro %}
+{% macro default__register_raw_sources() %}select 1{% endmacro %}
+{% macro spark__register_raw_sources() %}
+    {%- if execute -%}
+    {%- set root = env_var('SOCIALWH_SPARK_RAW', '') -%}
+    {%- if not root -%}
+        {{ exceptions.raise_compiler_error(
+            "SOCIALWH_SPARK_RAW is not set: run the Spark build through `socialwh run --engine spark`, "
+            "which exports the raw tables to Parquet first") }}
+    {%- endif -%}
+    {% do run_query("create database if not exists raw") %}
+    {%- for source in graph.sources.values() if source.source_name == 'raw' %}
+        {% do run_query("drop table if exists raw." ~ source.name) %}
+        {% do run_query("create table raw." ~ source.name ~ " using parquet location '"
+            ~ root ~ "/" ~ source.name ~ "'") %}
+    {%- endfor %}
+    {%- endif -%}
+    select 1
+{% endmacro %}
