@@ -8,7 +8,7 @@ DATA_DIR := $(or $(SOCIALWH_DATA_DIR),data)
 UI_HOST ?= 127.0.0.1
 UI_PORT ?= 3000
 
-.PHONY: demo test ui bench lint venv
+.PHONY: demo test test-spark ui bench lint venv
 comma := ,
 
 venv: $(STAMP)
@@ -29,7 +29,17 @@ demo: $(STAMP)
 
 # two workers: most tests wait on subprocesses (dbt, the CLI) as much as on the CPU
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 -m "not spark"
+
+SPARK_STAMP := $(VENV)/.spark-installed
+
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[spark]'
+	touch $(SPARK_STAMP)
+
+# the same models on Spark local[2], every relation compared with DuckDB's (Java 17 needed)
+test-spark: $(SPARK_STAMP)
+	SOCIALWH_REQUIRE_SPARK=1 $(BIN)/python -m pytest -q -m spark
 
 ui: $(STAMP)
 	$(BIN)/socialwh ui --host $(UI_HOST) --port $(UI_PORT)

@@ -1,7 +1,7 @@
 """Whether the dbt models are already up to date, so that a night with nothing new skips dbt.
 
-The models are a pure function of the raw tables, the client register and the dbt
-project's files (no model reads the clock). The fingerprint of those inputs, and of
+The models are a pure function of the raw tables, the client register, the dbt
+project's files and the engine that builds them (no model reads the clock). The fingerprint of those inputs, and of
 what the build made (each model table's row count, so that a model table damaged since
 — rows lost by a crash or a hand-made change — is rebuilt), is written after each
 successful full build. A run that finds the same fingerprint has nothing to rebuild,
@@ -20,7 +20,7 @@ import hashlib
 
 import duckdb
 
-from pipelines.settings import DBT_PROJECT_DIR, Paths
+from pipelines.settings import DBT_PROJECT_DIR, Paths, engine
 
 # what dbt writes into a project folder when run by hand: not inputs
 NOT_INPUTS = {"target", "logs", "dbt_packages", ".user.yml"}
@@ -56,6 +56,8 @@ def record_project(p: Paths) -> None:
 def fingerprint(p: Paths) -> str:
     digest = hashlib.sha256()
     digest.update(project_fingerprint().encode() + b"\0")
+    # a build by the other engine is a new build (same numbers, but the tables are its)
+    digest.update(engine().encode() + b"\0")
     with duckdb.connect(str(p.build_db), read_only=True) as con:
         tables = con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw' "

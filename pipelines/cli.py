@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from pipelines.instance import use_instance
-from pipelines.settings import PROJECT_ROOT, paths
+from pipelines.settings import ENGINES, PROJECT_ROOT, engine, paths
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
@@ -60,6 +60,21 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.engine:
+        os.environ["SOCIALWH_ENGINE"] = args.engine  # the run's steps read it (settings.engine)
+    try:
+        on_spark = engine() == "spark"
+    except ValueError as bad:
+        print(f"socialwh run: {bad}", file=sys.stderr)
+        return 2
+    if on_spark:
+        from pipelines.spark.build import SparkUnavailable, check_available
+
+        try:
+            check_available()
+        except SparkUnavailable as missing:
+            print(f"socialwh run --engine spark: {missing}", file=sys.stderr)
+            return 2
     p = paths()
     try:
         return run_nightly(p, full_refresh=args.full_refresh, accept_drop=accepted)
@@ -177,6 +192,12 @@ def parser() -> argparse.ArgumentParser:
         "--full-refresh",
         action="store_true",
         help="rebuild the incremental models from all loaded data",
+    )
+    run.add_argument(
+        "--engine",
+        choices=ENGINES,
+        help="where dbt builds the models: duckdb (default) or spark (pip install -e "
+        "'.[spark]', Java 17); default: $SOCIALWH_ENGINE, else duckdb",
     )
     run.add_argument(
         "--accept-drop",

@@ -74,12 +74,13 @@ def publish(p: Paths, run_id: str) -> PublishResult:
         listing = con.execute(
             "SELECT schema_name, table_name FROM duckdb_tables() "
             "WHERE database_name = 'build' AND schema_name IN "
-            f"({', '.join('?' * len(PUBLISHED_SCHEMAS))}) "
+            f"({', '.join('?' * len(PUBLISHED_SCHEMAS + VIEW_SCHEMAS))}) "
             # what a dbt run killed mid-model leaves behind; the next dbt run drops it
             "AND NOT regexp_matches(table_name, '__dbt_(tmp|backup)$') ORDER BY 1, 2",
-            list(PUBLISHED_SCHEMAS),
+            # a Spark build makes the analytics relations tables (pipelines/spark)
+            list(PUBLISHED_SCHEMAS + VIEW_SCHEMAS),
         ).fetchall()
-        for schema in PUBLISHED_SCHEMAS:
+        for schema in PUBLISHED_SCHEMAS + VIEW_SCHEMAS:
             con.execute(f"CREATE SCHEMA published.{schema}")
         for schema, table in listing:
             name = f'{schema}."{table}"'
@@ -95,8 +96,6 @@ def publish(p: Paths, run_id: str) -> PublishResult:
         # The views name their tables without a catalog: created from inside the new file,
         # they read its marts, and so they do wherever an analyst opens it.
         con.execute("USE published")
-        for schema in VIEW_SCHEMAS:
-            con.execute(f"CREATE SCHEMA {schema}")
         for (sql,) in views:
             con.execute(sql)  # not counted: a view's count would compute it all again
         for comment_sql in _comments(con):
@@ -114,7 +113,7 @@ def _comments(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Carry table and column descriptions (dbt's docs) over to the published copy."""
     out = []
     for kind, listing, schemas in (
-        ("TABLE", "duckdb_tables()", PUBLISHED_SCHEMAS),
+        ("TABLE", "duckdb_tables()", PUBLISHED_SCHEMAS + VIEW_SCHEMAS),
         ("VIEW", "duckdb_views()", VIEW_SCHEMAS),
     ):
         name = "table_name" if kind == "TABLE" else "view_name"

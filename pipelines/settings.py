@@ -94,6 +94,18 @@ def private_files(*paths: Path) -> None:
         os.chmod(path, PRIVATE_FILE)
 
 
+ENGINES = ("duckdb", "spark")
+
+
+def engine() -> str:
+    """Where dbt builds the models: DuckDB (default, embedded) or Spark (SOCIALWH_ENGINE,
+    `socialwh run --engine`)."""
+    value = os.environ.get("SOCIALWH_ENGINE", "").strip().lower() or "duckdb"
+    if value not in ENGINES:
+        raise ValueError(f"SOCIALWH_ENGINE={value!r} is not an engine: one of {', '.join(ENGINES)}")
+    return value
+
+
 def paths() -> Paths:
     return Paths(Path(os.environ.get("SOCIALWH_DATA_DIR", "data")).resolve())
 

@@ -41,8 +41,10 @@ def differences(con: duckdb.DuckDBPyConnection, left: str, right: str) -> list[s
     """What differs between relations `left` and `right` (empty when equal)."""
     a, b = _normalised(con, left), _normalised(con, right)
     if set(a) != set(b):
-        return [f"columns differ: only left {sorted(set(a) - set(b))}, "
-                f"only right {sorted(set(b) - set(a))}"]
+        return [
+            f"columns differ: only left {sorted(set(a) - set(b))}, "
+            f"only right {sorted(set(b) - set(a))}"
+        ]
     names = sorted(a)
     select_a = ", ".join(a[n] for n in names)
     select_b = ", ".join(b[n] for n in names)

@@ -30,6 +30,7 @@ LAYERS: list[set[str]] = [
         "pipelines.run_lock",
         "pipelines.instance",
         "pipelines.sql_shell",
+        "pipelines.spark",  # the dbt build on Spark: before and after dbt
     },
     {"pipelines.run_report"},  # the typed run report: read by status, written by runs
     {

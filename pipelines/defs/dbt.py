@@ -16,7 +16,7 @@ from pipelines import build_state
 from pipelines.defs.checks import record_results
 from pipelines.defs.preview import counts_and_preview
 from pipelines.project import dbt_project
-from pipelines.settings import export_dbt_environment, paths
+from pipelines.settings import engine, export_dbt_environment, paths
 
 
 class SocialwhTranslator(DagsterDbtTranslator):
@@ -72,19 +72,31 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: D
         )
         full_refresh = True
     args = ["build", *(["--full-refresh"] if full_refresh else [])]
+    target_path = dbt_project.target_path
+    on_spark = engine() == "spark"
+    if on_spark:
+        from pipelines.spark import build as spark_build  # pyspark only when asked for
+
+        exported = spark_build.prepare(p)
+        context.log.info(f"Raw tables exported to Parquet for Spark: {exported.summary()}")
+        args += ["--target", "spark"]
+        target_path = spark_build.target_path(p)
     if not project_changed:
         # Unit tests check the models' logic on fixed inputs: they can only change result
         # when the project does (then they run, before any model they guard is rebuilt).
         args += ["--exclude-resource-type", "unit_test"]
     # Reusing the project's target folder keeps dbt's partial-parse cache between nights
     # (a fresh folder per run re-parses everything); one dbt runs at a time.
-    invocation = dbt.cli(args, context=context, target_path=dbt_project.target_path)
+    invocation = dbt.cli(args, context=context, target_path=target_path)
     events, failure = [], None
     try:
         for event in invocation.stream():
             events.append(event)
     except Exception as exc:  # noqa: BLE001 — re-raised once the built models are reported
         failure = exc
+    if on_spark:  # what Spark built, into the build database the checks and publish read
+        imported = spark_build.import_into_build_db(p, target_path / "manifest.json")
+        context.log.info(f"Read {len(imported)} relations built by Spark into the build database")
     # dbt has exited and released the build database: read each model's row count and
     # first rows for the UI, then hand dbt's tests to ops.check_results.
     with duckdb.connect(str(p.build_db), read_only=True) as con:

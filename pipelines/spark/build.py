@@ -89,9 +89,7 @@ def _comments(node: dict, name: str) -> list[str]:
     if persist.get("columns"):
         for column, spec in node.get("columns", {}).items():
             if spec.get("description"):
-                out.append(
-                    f'COMMENT ON COLUMN {name}."{column}" IS {_quote(spec["description"])}'
-                )
+                out.append(f'COMMENT ON COLUMN {name}."{column}" IS {_quote(spec["description"])}')
     return out
 
 
@@ -108,7 +106,11 @@ def import_into_build_db(p: Paths, manifest_path: Path) -> dict[str, int]:
                 continue  # not built by this run (a failed or skipped model)
             name = f'"{schema}"."{table}"'
             con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-            con.execute(f"DROP VIEW IF EXISTS {name}")
+            if con.execute(  # DuckDB built it as a view: the Spark build's is a table
+                "SELECT 1 FROM duckdb_views() WHERE schema_name = ? AND view_name = ?",
+                [schema, table],
+            ).fetchall():
+                con.execute(f"DROP VIEW {name}")
             if any(folder.glob("*.parquet")):
                 con.execute(
                     f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_parquet("

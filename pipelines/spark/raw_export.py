@@ -41,7 +41,7 @@ def _client_fingerprints(con: duckdb.DuckDBPyConnection, table: str) -> dict[str
     # of the rows' lineage change whenever a client's rows do
     rows = con.execute(
         f"SELECT client, count(*), max(loaded_at)::VARCHAR, "
-        f"bit_xor(hash(source_sha256, source_row_number)) FROM raw.\"{table}\" GROUP BY client"
+        f'bit_xor(hash(source_sha256, source_row_number)) FROM raw."{table}" GROUP BY client'
     ).fetchall()
     return {client: f"{n}|{newest}|{h}" for client, n, newest, h in rows}
 
@@ -68,8 +68,7 @@ def export_raw(build_db: Path, root: Path) -> ExportResult:
             if table == "clients":  # the register: a few rows, written whole
                 folder.mkdir(exist_ok=True)
                 con.execute(
-                    f"COPY raw.clients TO {_quote(str(folder / 'part-0.parquet'))} "
-                    "(FORMAT parquet)"
+                    f"COPY raw.clients TO {_quote(str(folder / 'part-0.parquet'))} (FORMAT parquet)"
                 )
                 continue
             columns = _columns(con, table)
@@ -86,7 +85,7 @@ def export_raw(build_db: Path, root: Path) -> ExportResult:
             if changed:
                 listed = ", ".join(_quote(c) for c in changed)
                 con.execute(
-                    f"COPY (SELECT * FROM raw.\"{table}\" WHERE client IN ({listed})) "
+                    f'COPY (SELECT * FROM raw."{table}" WHERE client IN ({listed})) '
                     f"TO {_quote(str(folder))} (FORMAT parquet, PARTITION_BY (client), "
                     "OVERWRITE_OR_IGNORE, FILENAME_PATTERN 'part-{i}')"
                 )
@@ -94,7 +93,7 @@ def export_raw(build_db: Path, root: Path) -> ExportResult:
             if not empty.exists():
                 empty.mkdir(parents=True)
                 con.execute(
-                    f"COPY (SELECT * EXCLUDE (client) FROM raw.\"{table}\" LIMIT 0) "
+                    f'COPY (SELECT * EXCLUDE (client) FROM raw."{table}" LIMIT 0) '
                     f"TO {_quote(str(empty / 'part-0.parquet'))} (FORMAT parquet)"
                 )
             result.written[table], result.removed[table] = changed, gone

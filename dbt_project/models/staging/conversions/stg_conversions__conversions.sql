@@ -30,7 +30,7 @@ ranked as (
     select
         r.*,
         row_number() over (
-            partition by client, conversion_key order by loaded_at desc, source_row_number desc
+            partition by client, conversion_key order by loaded_at desc, source_row_number desc, source_path desc
         ) as rank_in_key
     from located as r
     where not exists (

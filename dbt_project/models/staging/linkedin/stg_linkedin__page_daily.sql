@@ -3,7 +3,7 @@ with metrics as (
     {{ newest_rows(
         source('raw', 'linkedin_page_daily'),
         'client, date',
-        'snapshot_date, loaded_at, source_row_number'
+        'snapshot_date, loaded_at, source_row_number, source_path'
     ) }}
 ),
 
@@ -11,7 +11,7 @@ followers as (
     {{ newest_rows(
         source('raw', 'linkedin_followers_daily'),
         'client, date',
-        'snapshot_date, loaded_at, source_row_number'
+        'snapshot_date, loaded_at, source_row_number, source_path'
     ) }}
 )
 

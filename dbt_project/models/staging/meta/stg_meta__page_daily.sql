@@ -6,7 +6,7 @@ with latest as (
     {{ newest_rows(
         source('raw', 'meta_page_daily'),
         'client, platform, metric, series, date',
-        'snapshot_date, loaded_at, source_row_number'
+        'snapshot_date, loaded_at, source_row_number, source_path'
     ) }}
 )
 
