@@ -8,7 +8,7 @@ DATA_DIR := $(or $(SOCIALWH_DATA_DIR),data)
 UI_HOST ?= 127.0.0.1
 UI_PORT ?= 3000
 
-.PHONY: demo test test-spark ui bench lint venv
+.PHONY: demo test test-spark ui bench bench-spark lint venv
 comma := ,
 
 venv: $(STAMP)
@@ -47,6 +47,10 @@ ui: $(STAMP)
 # `make bench` measures sizes S and M; `make bench SIZE=L` (or SIZE=S,M,L) when asked.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --sizes $(or $(SIZE),S$(comma)M)
+
+# the full build on DuckDB and on Spark side by side (time, memory, marts equal)
+bench-spark: $(SPARK_STAMP)
+	$(BIN)/python bench/spark.py --sizes $(or $(SIZE),S$(comma)M)
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipelines data_checks tests bench

@@ -1,11 +1,12 @@
 """Whether the dbt models are already up to date, so that a night with nothing new skips dbt.
 
 The models are a pure function of the raw tables, the client register, the dbt
-project's files and the engine that builds them (no model reads the clock). The fingerprint of those inputs, and of
-what the build made (each model table's row count, so that a model table damaged since
-— rows lost by a crash or a hand-made change — is rebuilt), is written after each
-successful full build. A run that finds the same fingerprint has nothing to rebuild,
-which turns a quiet night's run from minutes of dbt into seconds.
+project's files and the engine that builds them (no model reads the clock). The
+fingerprint of those inputs, and of what the build made (each model table's row count,
+so that a model table damaged since — rows lost by a crash or a hand-made change — is
+rebuilt), is written after each successful full build. A run that finds the same
+fingerprint has nothing to rebuild, which turns a quiet night's run from minutes of dbt
+into seconds.
 
 Incremental models rebuild only what new files touch, with the logic and seeds they were
 built with. So the project's own fingerprint (models, macros, seeds) is also kept, after

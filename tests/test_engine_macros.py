@@ -33,7 +33,9 @@ def test_spark_accent_table_folds_like_duckdb_strip_accents() -> None:
             char = chr(code)
             (duck,) = con.execute("SELECT strip_accents(?)", [char]).fetchone()
             spark = mapping.get(char, char).replace("\0", "")
-            assert spark == duck, f"U+{code:04X} {unicodedata.name(char, '?')}: {spark!r} != {duck!r}"
+            assert spark == duck, (
+                f"U+{code:04X} {unicodedata.name(char, '?')}: {spark!r} != {duck!r}"
+            )
             checked += 1
     assert checked == 400 + 256 + 112
     for word, folded in (("Łódź", "Łodz"), ("Nguyễn", "Nguyen"), ("Ševčík", "Sevcik")):
