@@ -9,7 +9,6 @@ rules must still read, and in a client's name.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -19,6 +18,7 @@ import duckdb
 import pytest
 from conftest import socialwh
 
+from pipelines.spark.build import SparkUnavailable, check_available
 from pipelines.spark.equality import differences
 
 pytestmark = pytest.mark.spark
@@ -27,10 +27,11 @@ REQUIRED = os.environ.get("SOCIALWH_REQUIRE_SPARK") == "1"  # set by `make test-
 
 
 def _spark_missing() -> str | None:
-    missing = [m for m in ("pyspark", "dbt.adapters.spark") if importlib.util.find_spec(m) is None]
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        missing.append("java")
-    return ", ".join(missing) or None
+    try:
+        check_available()
+    except SparkUnavailable as missing:
+        return str(missing)
+    return None
 
 
 # Theme keywords written with letters French does not use: folded, they read "concours"

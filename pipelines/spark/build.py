@@ -9,7 +9,7 @@ bound to this machine only (127.0.0.1) unless SPARK_LOCAL_IP says otherwise.
 
 from __future__ import annotations
 
-import importlib.util
+import importlib.metadata
 import json
 import os
 import shutil
@@ -44,8 +44,18 @@ def target_path(p: Paths) -> Path:
     return p.build_dir / "dbt_target_spark"
 
 
+def _installed(distribution: str) -> bool:
+    # package metadata, not an import: importing pyspark costs seconds (and data_checks
+    # keeps it out of the processes that import Great Expectations)
+    try:
+        importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
 def check_available() -> None:
-    missing = [m for m in ("pyspark", "dbt.adapters.spark") if importlib.util.find_spec(m) is None]
+    missing = [d for d in ("pyspark", "dbt-spark") if not _installed(d)]
     java = shutil.which("java") or (
         os.environ.get("JAVA_HOME") and Path(os.environ["JAVA_HOME"], "bin", "java").exists()
     )
