@@ -29,17 +29,18 @@ demo: $(STAMP)
 
 # two workers: most tests wait on subprocesses (dbt, the CLI) as much as on the CPU
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2 -m "not spark"
+	$(BIN)/python -m pytest -q -n 2 -m "not spark and not scale"
 
 SPARK_STAMP := $(VENV)/.spark-installed
 
 $(SPARK_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[spark]'
+	$(BIN)/python -m pip install --quiet -e '.[spark,scale]'
 	touch $(SPARK_STAMP)
 
-# the same models on Spark local[2], every relation compared with DuckDB's (Java 17 needed)
+# past one machine: the same models on Spark local[2], every relation compared with
+# DuckDB's (Java 17 needed); the job under the multiprocess executor; the Celery location
 test-spark: $(SPARK_STAMP)
-	SOCIALWH_REQUIRE_SPARK=1 $(BIN)/python -m pytest -q -m spark
+	SOCIALWH_REQUIRE_SPARK=1 $(BIN)/python -m pytest -q -n 2 -m "spark or scale"
 
 ui: $(STAMP)
 	$(BIN)/socialwh ui --host $(UI_HOST) --port $(UI_PORT)

@@ -24,3 +24,9 @@ defs = dg.Definitions(
     sensors=[new_landing_files, nightly_report_on_success, nightly_report_on_failure],
     resources={"dbt": dbt_resource},
 )
+
+
+def nightly_job() -> dg.JobDefinition:
+    """The nightly job as the code location resolves it: `dg.reconstructable(nightly_job)`
+    runs it from Python under another executor, each step re-loading it in its process."""
+    return defs.resolve_job_def("nightly")

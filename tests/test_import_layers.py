@@ -38,6 +38,7 @@ LAYERS: list[set[str]] = [
         "pipelines.privacy",
         "pipelines.asset_keys",
         "pipelines.disk",
+        "pipelines.build_db",  # connections to the build database that wait their turn
         "pipelines.warehouse_file",
         "pipelines.rules",  # each data rule defined once, read by ingest and data_checks
     },

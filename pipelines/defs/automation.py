@@ -10,11 +10,17 @@ from pipelines.run_events import build_report
 from pipelines.run_report import save_report
 from pipelines.settings import paths
 
+# One process by default (a step's start costs no import of its own, and the build
+# database has one writer at a time). The multiprocess executor runs the same job step by
+# step in child processes (run config `execution: {config: {multiprocess: {}}}`); the
+# steps then wait their turn for the build database (pipelines/build_db.py). Celery or
+# Kubernetes executors start from that (README: Running it on more machines).
+IN_PROCESS = {"execution": {"config": {"in_process": {}}}}
+
 nightly = dg.define_asset_job(
     name="nightly",
     selection=dg.AssetSelection.all(),
-    # One process, one DuckDB writer at a time: the build database allows no other.
-    executor_def=dg.in_process_executor,
+    executor_def=dg.multi_or_in_process_executor,
     description="Load new exports, build every dbt model, run the checks, publish the warehouse.",
     tags={"socialwh/job": "nightly"},
 )
@@ -23,6 +29,7 @@ nightly_schedule = dg.ScheduleDefinition(
     name="nightly_at_2am",
     job=nightly,
     cron_schedule="0 2 * * *",
+    run_config=IN_PROCESS,
     execution_timezone="America/Toronto",
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Every night at 02:00, Montréal/Toronto time.",
@@ -81,7 +88,9 @@ def new_landing_files(context: dg.SensorEvaluationContext):
         reason = "no new files" + (f" ({settling} still being written)" if settling else "")
         return dg.SkipReason(reason)
     context.update_cursor(fingerprint)
-    return dg.RunRequest(run_key=fingerprint, tags={"socialwh/trigger": "new_files"})
+    return dg.RunRequest(
+        run_key=fingerprint, run_config=IN_PROCESS, tags={"socialwh/trigger": "new_files"}
+    )
 
 
 def _write_report(context: dg.RunStatusSensorContext) -> None:

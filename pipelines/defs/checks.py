@@ -7,16 +7,16 @@ written to ops.check_results so it travels with the published warehouse.
 from datetime import UTC, datetime
 
 import dagster as dg
-import duckdb
 
 from data_checks import run_rules
 from data_checks.runner import RuleResult, run_suite
 from data_checks.suites import SUITES, TableSuite
+from pipelines import build_db
 from pipelines.settings import paths
 
 
 def record_results(run_id: str, results: list[RuleResult]) -> None:
-    with duckdb.connect(str(paths().build_db)) as con:
+    with build_db.connect(paths()) as con:
         con.executemany(
             'INSERT INTO ops.check_results (run_id, "check", asset, passed, failing_rows, '
             "checked_at, severity, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -54,7 +54,7 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
     )
     def _check(context: dg.AssetCheckExecutionContext):
         context.log.info(f"Checking {suite.table}: {len(suite.rules)} Great Expectations rules")
-        with duckdb.connect(str(paths().build_db), read_only=True) as con:
+        with build_db.connect(paths(), read_only=True) as con:
             results = run_suite(con, suite)
         record_results(context.run.run_id, results)
         yield from _check_results(results)
@@ -111,7 +111,7 @@ def run_level_rules(context: dg.AssetCheckExecutionContext, config: RunRulesConf
     """Freshness, volume against the published warehouse, reconciliation with the loads."""
     p = paths()
     context.log.info("Checking freshness, reconciliation with the loads, and volume")
-    with duckdb.connect(str(p.build_db), read_only=True) as con:
+    with build_db.connect(p, read_only=True) as con:
         results = [
             run_rules.freshness(con),
             *run_rules.reconciliation(con),

@@ -12,7 +12,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from packaging import version
 
 from data_checks.runner import RuleResult
-from pipelines import build_state
+from pipelines import build_db, build_state
 from pipelines.defs.checks import record_results
 from pipelines.defs.preview import counts_and_preview
 from pipelines.project import dbt_project
@@ -99,7 +99,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: D
         context.log.info(f"Read {len(imported)} relations built by Spark into the build database")
     # dbt has exited and released the build database: read each model's row count and
     # first rows for the UI, then hand dbt's tests to ops.check_results.
-    with duckdb.connect(str(p.build_db), read_only=True) as con:
+    with build_db.connect(p, read_only=True) as con:
         # Tables only: counting or previewing a view would compute the whole view again.
         tables = set(con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall())
         yield from (_with_counts_and_preview(context, con, tables, e) for e in events)

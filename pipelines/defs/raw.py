@@ -3,7 +3,7 @@
 import dagster as dg
 import duckdb
 
-from pipelines import run_lock
+from pipelines import build_db, run_lock
 from pipelines.asset_keys import CLIENTS_KEY, FILE_LOADS_KEY, REJECTED_ROWS_KEY
 from pipelines.defs.preview import counts_and_preview
 from pipelines.ingest.landing import RAW_TABLES, LandingLoader
@@ -63,7 +63,7 @@ def landing_files(context: dg.AssetExecutionContext):
         run_lock.try_acquire(p, context.run_id)
         summary = loader.run()
     except (run_lock.RunInProgress, duckdb.IOException) as exc:
-        if isinstance(exc, duckdb.IOException) and "lock" not in str(exc).lower():
+        if isinstance(exc, duckdb.IOException) and not build_db.busy(exc):
             raise  # a disk or file-system error is not worth waiting for
         wait = min(30 * 2**context.retry_number, 600)
         context.log.warning(f"The build database is busy ({exc}); retrying in {wait} s.")
@@ -75,7 +75,7 @@ def landing_files(context: dg.AssetExecutionContext):
             "Client folders not in clients.csv (loaded with sector 'other'): "
             + ", ".join(summary.unlisted_clients)
         )
-    with duckdb.connect(str(p.build_db), read_only=True) as con:
+    with build_db.connect(p, read_only=True) as con:
 
         def rows(table: str) -> int:
             return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

@@ -1,0 +1,88 @@
+"""Past one machine, the Dagster side: the nightly job under the multiprocess executor
+(each step a process of its own, as Celery or Kubernetes workers run them), and the
+Celery code location of deploy/celery checked against dagster-celery's own config schema.
+
+Run by `make test-spark` (marker `scale`), which installs the [spark] and [scale] extras.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import os
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from conftest import ROOT, socialwh
+
+from pipelines.definitions import nightly_job
+from pipelines.instance import use_instance
+from pipelines.settings import paths
+from pipelines.spark.equality import differences
+
+pytestmark = pytest.mark.scale
+
+
+def test_the_nightly_job_runs_unchanged_under_the_multiprocess_executor(data_dir: Path) -> None:
+    socialwh(
+        "demo-data", "--out", str(data_dir / "landing"), "--clients", "1", "--days", "21",
+        "--no-quirks", data=data_dir, check=True,
+    )  # fmt: skip
+    p = paths().ensure()
+    use_instance(p)
+    instance = dg.DagsterInstance.get()
+    result = dg.execute_job(
+        dg.reconstructable(nightly_job),
+        instance=instance,
+        run_config={"execution": {"config": {"multiprocess": {"max_concurrent": 3}}}},
+    )
+    assert result.success
+    pids = {
+        e.dagster_event.pid
+        for e in instance.all_logs(result.run_id)
+        if e.dagster_event and e.dagster_event.event_type_value == "STEP_START"
+    }
+    assert len(pids) > 3, "steps did not run in processes of their own"
+    multiprocess = data_dir / "multiprocess.duckdb"
+    shutil.copy(p.warehouse, multiprocess)
+
+    # the same data built again in one process gives the same warehouse
+    socialwh("run", "--full-refresh", data=data_dir, check=True)
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{multiprocess}' AS multi (READ_ONLY)")
+    con.execute(f"ATTACH '{p.warehouse}' AS one (READ_ONLY)")
+    marts = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'one' "
+        "AND schema_name = 'marts' ORDER BY 1"
+    ).fetchall()
+    assert len(marts) >= 10
+    for (table,) in marts:
+        assert differences(con, f"multi.marts.{table}", f"one.marts.{table}") == [], table
+
+
+def test_the_celery_code_location_loads_and_its_run_config_is_valid() -> None:
+    if importlib.util.find_spec("dagster_celery") is None:
+        if os.environ.get("SOCIALWH_REQUIRE_SPARK") == "1":
+            pytest.fail("make test-spark installs dagster-celery (the [scale] extra)")
+        pytest.skip("dagster-celery not installed: pip install -e '.[scale]'")
+    # dagster-celery's minor version follows Dagster's (0.29 <-> 1.13)
+    ours = importlib.metadata.version("dagster").split(".")[1]
+    assert importlib.metadata.version("dagster-celery").split(".")[1] == str(int(ours) + 16)
+    spec = importlib.util.spec_from_file_location(
+        "celery_location", ROOT / "deploy" / "celery" / "definitions.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    dg.Definitions.validate_loadable(module.defs)
+    job = module.defs.resolve_job_def("nightly")
+    assert job.executor_def.name == "celery"
+    os.environ.setdefault("SOCIALWH_CELERY_BROKER", "pyamqp://guest@localhost//")
+    os.environ.setdefault("SOCIALWH_CELERY_BACKEND", "rpc://")
+    dg.validate_run_config(job, module.RUN_CONFIG)
+    one_machine = nightly_job()
+    assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == {
+        k.to_user_string() for k in one_machine.asset_layer.executable_asset_keys
+    }
