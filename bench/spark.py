@@ -20,6 +20,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import UTC, datetime
@@ -83,17 +84,20 @@ def bench_size(size: str, work: Path) -> dict:
     env = {
         **os.environ,
         "SOCIALWH_DATA_DIR": str(data),
-        "SOCIALWH_SALT_FILE": str(work / "salt"),
+        # the salt must live outside the repository (pipelines/privacy.py)
+        "SOCIALWH_SALT_FILE": str(Path(tempfile.gettempdir()) / "socialwh-bench" / "salt"),
         "SOCIALWH_SETTLE_SECONDS": "0",
         "SPARK_LOCAL_IP": os.environ.get("SPARK_LOCAL_IP", "127.0.0.1"),
         "PYTHONPATH": str(ROOT),
     }
     env.pop("DAGSTER_HOME", None)
+    data.mkdir(parents=True, exist_ok=True)
     if not exports.exists():
         print(f"[{size}] generating {clients} clients x {days} days of exports…", flush=True)
         timed([str(BIN / "socialwh"), "demo-data", "--out", str(exports), "--clients",
                str(clients), "--days", str(days), "--no-quirks"], env)  # fmt: skip
-    shutil.rmtree(data, ignore_errors=True)
+    shutil.rmtree(data / "landing", ignore_errors=True)
+    shutil.rmtree(data / "build", ignore_errors=True)
     (data / "landing").mkdir(parents=True)
     shutil.copytree(exports, data / "landing", dirs_exist_ok=True)
     print(f"[{size}] loading…", flush=True)

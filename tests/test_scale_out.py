@@ -82,6 +82,10 @@ def test_the_celery_code_location_loads_and_its_run_config_is_valid() -> None:
     os.environ.setdefault("SOCIALWH_CELERY_BROKER", "pyamqp://guest@localhost//")
     os.environ.setdefault("SOCIALWH_CELERY_BACKEND", "rpc://")
     dg.validate_run_config(job, module.RUN_CONFIG)
+    from dagster_celery.cli import get_validated_config  # what `worker start -y` reads
+
+    worker = get_validated_config(str(ROOT / "deploy" / "celery" / "celery.yaml"))
+    assert worker["config_source"] == {"worker_concurrency": 1}
     one_machine = nightly_job()
     assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == {
         k.to_user_string() for k in one_machine.asset_layer.executable_asset_keys
