@@ -54,5 +54,5 @@ bench-spark: $(SPARK_STAMP)
 	$(BIN)/python bench/spark.py --sizes $(or $(SIZE),S$(comma)M)
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipelines data_checks tests bench
-	$(BIN)/ruff format --check pipelines data_checks tests bench
+	$(BIN)/ruff check pipelines data_checks tests bench deploy
+	$(BIN)/ruff format --check pipelines data_checks tests bench deploy
