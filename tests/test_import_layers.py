@@ -31,6 +31,7 @@ LAYERS: list[set[str]] = [
         "pipelines.instance",
         "pipelines.sql_shell",
         "pipelines.spark",  # the dbt build on Spark: before and after dbt
+        "pipelines.build_db",  # connections to the build database that wait their turn
     },
     {"pipelines.run_report"},  # the typed run report: read by status, written by runs
     {
@@ -38,7 +39,6 @@ LAYERS: list[set[str]] = [
         "pipelines.privacy",
         "pipelines.asset_keys",
         "pipelines.disk",
-        "pipelines.build_db",  # connections to the build database that wait their turn
         "pipelines.warehouse_file",
         "pipelines.rules",  # each data rule defined once, read by ingest and data_checks
     },
