@@ -9,6 +9,8 @@ a row present twice on one side and once on the other is a difference too.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 # Fingerprints of the engine's own SQL text or seed rendering, stored by incremental models
@@ -58,3 +60,33 @@ def differences(con: duckdb.DuckDBPyConnection, left: str, right: str) -> list[s
             sample = dict(zip(names, rows[0], strict=True))
             out.append(f"{len(rows)} row(s) {label}, e.g. {sample}")
     return out
+
+
+def warehouse_differences(
+    left: Path, right: Path, schemas: tuple[str, ...] = ("marts", "analytics")
+) -> dict[str, list[str]]:
+    """What differs between two published warehouse files, relation by relation (tables
+    and views of `schemas`; a relation missing on the right is a difference too)."""
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{left}' AS left_file (READ_ONLY)")
+    con.execute(f"ATTACH '{right}' AS right_file (READ_ONLY)")
+    listed = ", ".join(f"'{s}'" for s in schemas)
+    relations = con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'left_file' "
+        f"AND schema_name IN ({listed}) UNION ALL SELECT schema_name, view_name FROM "
+        f"duckdb_views() WHERE database_name = 'left_file' AND schema_name IN ({listed}) "
+        "ORDER BY ALL"
+    ).fetchall()
+    if not relations:
+        return {"": [f"{left} holds no relation in {', '.join(schemas)}"]}
+    found = {}
+    for schema, name in relations:
+        try:
+            unequal = differences(
+                con, f'left_file."{schema}"."{name}"', f'right_file."{schema}"."{name}"'
+            )
+        except duckdb.CatalogException as missing:
+            unequal = [str(missing).splitlines()[0]]
+        if unequal:
+            found[f"{schema}.{name}"] = unequal
+    return found
