@@ -140,11 +140,13 @@
 {% endmacro %}
 {% macro default__next_period_start(start, grain) -%}
     cast({{ start }} + case {{ grain }} when 'week' then interval 7 day
-        when 'month' then interval 1 month else interval 3 month end as date)
+        when 'month' then interval 1 month when 'quarter' then interval 3 month
+        else interval 12 month end as date)
 {%- endmacro %}
 {% macro spark__next_period_start(start, grain) -%}
     case {{ grain }} when 'week' then date_add({{ start }}, 7)
-        when 'month' then add_months({{ start }}, 1) else add_months({{ start }}, 3) end
+        when 'month' then add_months({{ start }}, 1) when 'quarter' then add_months({{ start }}, 3)
+        else add_months({{ start }}, 12) end
 {%- endmacro %}
 
 {% macro period_starts(first_start, last_start, grain) %}
@@ -154,7 +156,8 @@
     cast(unnest(generate_series(
         cast({{ first_start }} as timestamp), cast({{ last_start }} as timestamp),
         case {{ grain }} when 'week' then interval 7 day
-            when 'month' then interval 1 month else interval 3 month end
+            when 'month' then interval 1 month when 'quarter' then interval 3 month
+            else interval 12 month end
     )) as date)
 {%- endmacro %}
 {# a day step and a month step are two interval types in Spark: one sequence per grain #}
@@ -162,7 +165,8 @@
     explode(case {{ grain }}
         when 'week' then sequence({{ first_start }}, {{ last_start }}, interval 7 day)
         when 'month' then sequence({{ first_start }}, {{ last_start }}, interval 1 month)
-        else sequence({{ first_start }}, {{ last_start }}, interval 3 month) end)
+        when 'quarter' then sequence({{ first_start }}, {{ last_start }}, interval 3 month)
+        else sequence({{ first_start }}, {{ last_start }}, interval 12 month) end)
 {%- endmacro %}
 
 {# Per row of `relation`: the median and count of `value` over the rows of its partition

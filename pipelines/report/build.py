@@ -57,6 +57,11 @@ class Period:
             start, end = date(year, 1, 1), date(year + 1, 1, 1)
         return cls(text.strip(), start, end)
 
+    @property
+    def grain(self) -> str:
+        """The period grain of analytics.scorecard whose one period this is."""
+        return "quarter" if "-Q" in self.label else "month" if "-" in self.label else "year"
+
     def shown(self, lang: str) -> str:
         """As a reader of `lang` writes it: T1 2026 / Q1 2026, mars 2026 / March 2026."""
         f = Formatter(lang)

@@ -30,6 +30,18 @@ class Sections(PaidSections):
         self.where, self.params = ("client = ?", [client]) if client else ("true", [])
         self.f = Formatter(lang)
 
+    def _scorecard(self, grain: str, breakdown: str, columns: str, extra: str = "") -> list:
+        """Rows of analytics.scorecard (every figure computed by dbt) for this scope: the
+        client's rows, or every client's together (client NULL)."""
+        return self.con.execute(
+            f"""
+            SELECT {columns} FROM analytics.scorecard
+            WHERE client IS NOT DISTINCT FROM ? AND period_grain = ? AND breakdown = ?
+              AND period_start >= ? AND period_start < ? {extra}
+            """,
+            [self.client, grain, breakdown, self.per.start, self.per.end],
+        ).fetchall()
+
     def _rows(self, sql: str, *extra) -> list[tuple]:
         return self.con.execute(
             sql, [*self.params, self.per.start, self.per.end, *extra]
@@ -40,29 +52,16 @@ class Sections(PaidSections):
 
     def kpis(self) -> Section:
         lang, where = self.lang, self.where
-        rows = self._rows(
-            f"""
-            SELECT platform, count(*) AS posts, sum(impressions) AS impressions,
-                   sum(reach) AS reach_sum,
-                   sum(impressions) FILTER (WHERE reach > 0) / nullif(sum(reach), 0),
-                   sum(engagements) / nullif(sum(impressions), 0) AS engagement_rate,
-                   sum(clicks) / nullif(sum(impressions), 0) AS ctr,
-                   sum(conversions) AS conversions
-            FROM analytics.posts
-            WHERE {where} AND published_date >= ? AND published_date < ?
-            GROUP BY platform ORDER BY impressions DESC NULLS LAST
-            """
-        )
+        figures = "posts, impressions, reach_sum, frequency, engagement_rate, ctr, conversions"
+        grain = self.per.grain
+        rows = self._scorecard(
+            grain, "platform", f"platform, {figures}",
+            "AND posts > 0 ORDER BY impressions DESC NULLS LAST",
+        )  # fmt: skip
         if not rows:
             return section("kpi", lang, [])
-        (totals,) = self._rows(
-            f"""
-            SELECT count(*), sum(impressions), sum(reach),
-                   sum(engagements) / nullif(sum(impressions), 0),
-                   sum(clicks) / nullif(sum(impressions), 0), sum(conversions)
-            FROM analytics.posts WHERE {where} AND published_date >= ? AND published_date < ?
-            """
-        )
+        (totals,) = self._scorecard(grain, "total", figures)
+        totals = (*totals[:3], *totals[4:])  # the cards show no frequency
         by_source = dict(
             self._rows(
                 f"""
@@ -105,26 +104,18 @@ class Sections(PaidSections):
         return section("kpi", lang, [cards, *split_note, chart(bars), table])
 
     def content(self) -> Section:
-        lang, where = self.lang, self.where
-        cells = self._rows(
-            f"""
-            SELECT content_type, theme, count(*) AS posts, sum(impressions),
-                   sum(engagements) / nullif(sum(impressions), 0) AS er,
-                   sum(clicks) / nullif(sum(impressions), 0)
-            FROM analytics.posts WHERE {where} AND published_date >= ? AND published_date < ?
-            GROUP BY ALL ORDER BY content_type, theme
-            """
-        )
+        lang = self.lang
+        cells = self._scorecard(
+            self.per.grain, "content_type_theme",
+            "content_type, theme, posts, impressions, engagement_rate, ctr",
+            "AND posts > 0 ORDER BY content_type, theme",
+        )  # fmt: skip
         if not cells:
             return section("content", lang, [])
-        by_type = self._rows(
-            f"""
-            SELECT content_type, sum(engagements) / nullif(sum(impressions), 0),
-                   sum(clicks) / nullif(sum(impressions), 0)
-            FROM analytics.posts WHERE {where} AND published_date >= ? AND published_date < ?
-            GROUP BY ALL ORDER BY 2 DESC NULLS LAST
-            """
-        )
+        by_type = self._scorecard(
+            self.per.grain, "content_type", "content_type, engagement_rate, ctr",
+            "AND posts > 0 ORDER BY engagement_rate DESC NULLS LAST, content_type",
+        )  # fmt: skip
         bars = charts.hbar(
             [self.f.label("content_type", r[0]) for r in by_type],
             {
@@ -149,27 +140,12 @@ class Sections(PaidSections):
 
     def trend(self) -> Section:
         lang = self.lang
-        weeks = self._rows(
-            f"""
-            WITH weekly AS (
-                SELECT period_start AS week, sum(posts) AS posts,
-                       sum(impressions) AS impressions, sum(engagements) AS engagements,
-                       sum(clicks) AS clicks
-                FROM analytics.content_by_period
-                WHERE period_grain = 'week' AND {self.where}
-                GROUP BY ALL
-            ), rated AS (
-                SELECT week, impressions / nullif(posts, 0) AS per_post,
-                       engagements / nullif(impressions, 0) AS er,
-                       clicks / nullif(impressions, 0) AS ctr,
-                       avg(impressions / nullif(posts, 0)) OVER (
-                           ORDER BY week ROWS BETWEEN 8 PRECEDING AND 1 PRECEDING) AS baseline
-                FROM weekly
-            )
-            SELECT week, per_post, baseline, er, ctr FROM rated
-            WHERE week >= ? AND week < ? ORDER BY week
-            """
-        )
+        weeks = self._scorecard(
+            "week", "total",
+            "period_start, impressions_per_post, baseline_impressions_per_post, engagement_rate, "
+            "ctr",
+            "ORDER BY period_start",
+        )  # fmt: skip
         if not weeks:
             return section("trend", lang, [])
         labels = [w[0].strftime("%d/%m") for w in weeks]
@@ -199,27 +175,25 @@ class Sections(PaidSections):
 
     def quarter(self) -> Section:
         lang = self.lang
-        rows = self._rows(
-            f"""
-            SELECT period_start, sum(posts), sum(impressions),
-                   sum(engagements) / nullif(sum(impressions), 0),
-                   sum(clicks) / nullif(sum(impressions), 0), sum(conversions)
-            FROM analytics.content_by_period
-            WHERE period_grain = 'quarter' AND {self.where}
-              AND period_start >= ? - INTERVAL 3 MONTH AND period_start < ?
-            GROUP BY ALL ORDER BY period_start
+        rows = self.con.execute(
             """
-        )
+            SELECT period_start, posts, impressions, engagement_rate, ctr, conversions,
+                   impressions_change, engagement_rate_change
+            FROM analytics.scorecard
+            WHERE client IS NOT DISTINCT FROM ? AND period_grain = 'quarter'
+              AND breakdown = 'total'
+              AND period_start >= ? - INTERVAL 3 MONTH AND period_start < ?
+            ORDER BY period_start
+            """,
+            [self.client, self.per.start, self.per.end],
+        ).fetchall()
         if not rows:
             return section("qoq", lang, [])
         table_rows = []
         for i, r in enumerate(rows):
-            prev = rows[i - 1] if i else None
             change = "—"
-            if prev:
-                volume = r[2] / prev[2] - 1 if prev[2] else None
-                rate = r[3] - prev[3] if r[3] is not None and prev[3] is not None else None
-                change = f"{self.f(volume, 'rate')} / {self.f(rate, 'rate')}"
+            if i:  # the first row is there as the first shown quarter's previous one
+                change = f"{self.f(r[6], 'rate')} / {self.f(r[7], 'rate')}"
             quarter = self.f.quarter(r[0])
             table_rows.append(
                 [quarter, self.f(r[1]), self.f(r[2]), self.f(r[3], "rate"),

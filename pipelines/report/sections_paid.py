@@ -19,17 +19,14 @@ class PaidSections:
         lang, f = self.lang, self.f
         rows = self._rows(
             f"""
-            SELECT d.client, c.name, d.objective, d.campaign, any_value(d.currency),
-                   sum(d.spend), sum(d.impressions), sum(d.results),
-                   sum(d.spend) / nullif(sum(d.results), 0) AS cpr,
-                   sum(d.attributed_conversions),
-                   sum(d.spend) / nullif(sum(d.attributed_conversions), 0),
-                   sum(d.spend) * 1000 / nullif(sum(d.impressions), 0),
-                   sum(d.clicks) / nullif(sum(d.impressions), 0)
-            FROM marts.fct_campaign_daily d JOIN marts.dim_client c USING (client)
-            WHERE {"d.client = ?" if self.client else "true"} AND d.date >= ? AND d.date < ?
-            GROUP BY ALL ORDER BY c.name, d.objective, cpr NULLS LAST
-            """
+            SELECT client, client_name, objective, campaign, currency, spend, impressions,
+                   results, cost_per_result, attributed_conversions,
+                   cost_per_attributed_conversion, cpm, ctr
+            FROM analytics.campaigns_by_period
+            WHERE {self.where} AND period_start >= ? AND period_start < ? AND period_grain = ?
+            ORDER BY client_name, objective, cost_per_result NULLS LAST, campaign
+            """,
+            self.per.grain,
         )
         blocks: list = []
         for client, name, objective in dict.fromkeys((r[0], r[1], r[2]) for r in rows):

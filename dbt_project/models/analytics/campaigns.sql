@@ -43,11 +43,11 @@ select
     t.meta_conversions,
     t.attributed_conversions,
     {{ paid_rates('t') }},
-    {{ safe_ratio('t.spend', 't.results') }} as cost_per_result,
+    {{ cost_per_result('t') }} as cost_per_result,
     {{ safe_ratio('t.spend', 't.meta_conversions') }} as cost_per_meta_conversion,
     rank() over (
         partition by t.client, t.objective
-        order by {{ safe_ratio('t.spend', 't.results') }} asc nulls last
+        order by {{ cost_per_result('t') }} asc nulls last
     ) as rank_in_objective,
     count(*) over (partition by t.client, t.objective) as campaigns_in_objective
 from totals as t

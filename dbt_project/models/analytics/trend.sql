@@ -9,8 +9,6 @@
 -- cohort_maturity_days says how long the newest export has watched it) and the activity
 -- (impressions_accrued, engagements_accrued: the daily increments that happened in it,
 -- whatever the posts' age).
-{# periods of each grain the baseline averages over #}
-{% set baseline_periods = {'week': 8, 'month': 3, 'quarter': 4} %}
 with periods as (
     select
         period_grain,
@@ -29,7 +27,7 @@ with periods as (
 
 grains as (
     select * from (values
-        {%- for grain in baseline_periods %} ('{{ grain }}'){{ "," if not loop.last }}{% endfor %}
+        {%- for grain in ['week', 'month', 'quarter'] %} ('{{ grain }}'){{ "," if not loop.last }}{% endfor %}
     ) as s (period_grain)
 ),
 
@@ -75,9 +73,9 @@ rated as (
         coalesce(p.engagements, 0) as engagements,
         coalesce(p.clicks, 0) as clicks,
         p.conversions,
-        {{ safe_ratio('p.engagements', 'p.impressions') }} as engagement_rate,
-        {{ safe_ratio('p.clicks', 'p.impressions') }} as ctr,
-        {{ safe_ratio('p.impressions', 'p.posts') }} as impressions_per_post,
+        {{ engagement_rate('p.engagements', 'p.impressions') }} as engagement_rate,
+        {{ ctr('p.clicks', 'p.impressions') }} as ctr,
+        {{ per_post('p.impressions', 'p.posts') }} as impressions_per_post,
         coalesce(a.impressions_accrued, 0) as impressions_accrued,
         coalesce(a.engagements_accrued, 0) as engagements_accrued,
         {{ days_between(
@@ -104,28 +102,10 @@ select
     r.ctr,
     r.conversions,
     r.impressions_per_post,
-    lag(r.impressions) over w as previous_impressions,
-    {{ safe_ratio('r.impressions', 'lag(r.impressions) over w') }} - 1 as impressions_change,
-    r.engagement_rate - lag(r.engagement_rate) over w as engagement_rate_change,
-    r.ctr - lag(r.ctr) over w as ctr_change,
-    -- the baseline's length differs by grain; a frame's bounds are constants on Spark
-    case r.period_grain
-        {%- for grain, periods in baseline_periods.items() %}
-        when '{{ grain }}' then {{ safe_ratio(
-            'sum(r.impressions) over baseline_' ~ periods, 'sum(r.posts) over baseline_' ~ periods
-        ) }}
-        {%- endfor %}
-    end as baseline_impressions_per_post,
+    {{ period_comparisons('r') }},
     r.impressions_accrued,
     r.engagements_accrued,
     r.cohort_maturity_days
 from rated as r
 join {{ ref('dim_client') }} as c using (client)
-window
-    w as (partition by r.client, r.platform, r.period_grain order by r.period_start),
-    {%- for periods in baseline_periods.values() %}
-    baseline_{{ periods }} as (
-        partition by r.client, r.platform, r.period_grain order by r.period_start
-        rows between {{ periods }} preceding and 1 preceding
-    ){{ "," if not loop.last }}
-    {%- endfor %}
+window {{ period_windows('r.client, r.platform, r.period_grain', 'r.period_start') }}

@@ -32,9 +32,9 @@ select
     sum(engagements) as engagements,
     sum(clicks) as clicks,
     sum(conversions) as conversions,
-    {{ safe_ratio('sum(engagements)', 'sum(impressions)') }} as engagement_rate,
-    {{ safe_ratio('sum(clicks)', 'sum(impressions)') }} as ctr,
-    {{ safe_ratio('sum(conversions)', 'sum(clicks)') }} as conversion_rate,
-    {{ safe_ratio('sum(impressions)', 'count(*)') }} as avg_impressions_per_post
+    {{ engagement_rate('sum(engagements)', 'sum(impressions)') }} as engagement_rate,
+    {{ ctr('sum(clicks)', 'sum(impressions)') }} as ctr,
+    {{ conversion_rate('sum(conversions)', 'sum(clicks)') }} as conversion_rate,
+    {{ per_post('sum(impressions)', 'count(*)') }} as avg_impressions_per_post
 from periods
 group by all

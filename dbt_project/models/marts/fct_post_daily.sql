@@ -23,8 +23,7 @@ snapshots as (
         post_key, client, platform, snapshot_date, impressions, reach, clicks, loaded_at,
         cast({{ instant_to_local('published_at', "coalesce(c.timezone, 'America/Toronto')") }} as date)
             as published_date,
-        coalesce(reactions, 0) + coalesce(comments, 0) + coalesce(shares, 0)
-            + coalesce(saves, 0) + coalesce(clicks, 0) as engagements
+        {{ engagements() }} as engagements
     from {{ ref('int_post_snapshots_unioned') }}
     left join clients as c using (client)
     {% if is_incremental() %}

@@ -18,8 +18,7 @@ clients_with_conversions as (
 metrics as (
     select
         p.*,
-        coalesce(p.reactions, 0) + coalesce(p.comments, 0) + coalesce(p.shares, 0)
-            + coalesce(p.saves, 0) + coalesce(p.clicks, 0) as engagements,
+        {{ engagements('p') }} as engagements,
         case when k.client is not null then coalesce(c.conversions, 0) end as conversions
     from posts as p
     left join conversions as c on p.post_key = c.post_key
@@ -38,7 +37,7 @@ select
     impressions,
     impressions_source,
     reach,
-    {{ safe_ratio('impressions', 'reach') }} as frequency,
+    {{ frequency('impressions', 'reach') }} as frequency,
     reactions,
     comments,
     shares,
@@ -46,10 +45,10 @@ select
     clicks,
     link_clicks,
     engagements,
-    {{ safe_ratio('engagements', 'impressions') }} as engagement_rate,
-    {{ safe_ratio('engagements', 'reach') }} as engagement_rate_by_reach,
-    {{ safe_ratio('clicks', 'impressions') }} as ctr,
+    {{ engagement_rate('engagements', 'impressions') }} as engagement_rate,
+    {{ engagement_rate_by_reach('engagements', 'reach') }} as engagement_rate_by_reach,
+    {{ ctr('clicks', 'impressions') }} as ctr,
     conversions,
-    {{ safe_ratio('conversions', 'clicks') }} as conversion_rate,
+    {{ conversion_rate('conversions', 'clicks') }} as conversion_rate,
     snapshot_date as metrics_as_of
 from metrics
