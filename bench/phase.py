@@ -15,7 +15,14 @@ from pathlib import Path
 import duckdb
 
 from pipelines import build_state
-from pipelines.settings import DBT_PROJECT_DIR, Paths, export_dbt_environment
+from pipelines.settings import DBT_PROJECT_DIR, Paths
+
+DBT = str(Path(sys.executable).parent / "dbt")
+
+
+def dbt_vars(p: Paths, extra: dict | None = None) -> list[str]:
+    """The build database (and Spark's folders) as the pipeline hands them to dbt."""
+    return ["--vars", json.dumps({"socialwh_build_db": str(p.build_db), **(extra or {})})]
 
 
 def load(p: Paths) -> dict:
@@ -45,9 +52,9 @@ def read_csv_floor(p: Paths) -> dict:
 
 
 def build(p: Paths, full_refresh: bool) -> dict:
-    export_dbt_environment(p)
-    args = ["dbt", "build", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
-            str(DBT_PROJECT_DIR), "--target-path", str(p.dbt_target), "--quiet"]  # fmt: skip
+    args = [DBT, "build", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
+            str(DBT_PROJECT_DIR), "--target-path", str(p.dbt_target), "--quiet",
+            *dbt_vars(p)]  # fmt: skip
     if full_refresh:
         args.append("--full-refresh")
     subprocess.run(args, check=True)
@@ -65,12 +72,11 @@ def spark_build(p: Paths) -> dict:
     first, as `socialwh run --engine spark` does."""
     from pipelines.spark import build as on_spark
 
-    export_dbt_environment(p)
     on_spark.prepare(p)
     subprocess.run(
-        ["dbt", "build", "--target", "spark", "--project-dir", str(DBT_PROJECT_DIR),
+        [DBT, "build", "--target", "spark", "--project-dir", str(DBT_PROJECT_DIR),
          "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(on_spark.target_path(p)),
-         "--quiet"],
+         "--quiet", *dbt_vars(p, on_spark.dbt_vars(p))],
         check=True,
     )  # fmt: skip
     return {"rows": None}

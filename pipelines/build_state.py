@@ -21,7 +21,7 @@ import hashlib
 
 import duckdb
 
-from pipelines.settings import DBT_PROJECT_DIR, Paths, engine
+from pipelines.settings import DBT_PROJECT_DIR, Paths
 
 # what dbt writes into a project folder when run by hand: not inputs
 NOT_INPUTS = {"target", "logs", "dbt_packages", ".user.yml"}
@@ -54,11 +54,11 @@ def record_project(p: Paths) -> None:
     _project_file(p).write_text(project_fingerprint() + "\n")
 
 
-def fingerprint(p: Paths) -> str:
+def fingerprint(p: Paths, engine: str) -> str:
     digest = hashlib.sha256()
     digest.update(project_fingerprint().encode() + b"\0")
     # a build by the other engine is a new build (same numbers, but the tables are its)
-    digest.update(engine().encode() + b"\0")
+    digest.update(engine.encode() + b"\0")
     with duckdb.connect(str(p.build_db), read_only=True) as con:
         tables = con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw' "

@@ -10,7 +10,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from pipelines.instance import use_instance
+from pipelines.instance import instance_home
 from pipelines.settings import ENGINES, PROJECT_ROOT, engine, paths
 
 
@@ -60,14 +60,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    if args.engine:
-        os.environ["SOCIALWH_ENGINE"] = args.engine  # the run's steps read it (settings.engine)
     try:
-        on_spark = engine() == "spark"
+        chosen = args.engine or engine()  # the run's steps are handed it (no environment)
     except ValueError as bad:
         print(f"socialwh run: {bad}", file=sys.stderr)
         return 2
-    if on_spark:
+    if chosen == "spark":
         from pipelines.spark.build import SparkUnavailable, check_available
 
         try:
@@ -77,7 +75,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             return 2
     p = paths()
     try:
-        return run_nightly(p, full_refresh=args.full_refresh, accept_drop=accepted)
+        return run_nightly(p, engine=chosen, full_refresh=args.full_refresh, accept_drop=accepted)
     except Exception as exc:  # a full disk fails wherever it is met (SQLite, DuckDB, dbt)
         from pipelines import disk
 
@@ -130,11 +128,14 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 def cmd_ui(args: argparse.Namespace) -> int:
     p = paths().ensure()
-    use_instance(p)
-    # The webserver runs from the project root: pin the data dir the user meant.
-    os.environ["SOCIALWH_DATA_DIR"] = str(p.data_dir)
-    # Loading the definitions here prepares the dbt manifest before the webserver starts.
-    import pipelines.project  # noqa: F401
+    home = instance_home(p)
+    # The webserver runs from the project root: its environment pins the data dir the user
+    # meant and the instance.
+    env = dict(os.environ, SOCIALWH_DATA_DIR=str(p.data_dir), DAGSTER_HOME=home)
+    # the dbt manifest, prepared before the webserver loads the definitions
+    from pipelines.project import prepared_project
+
+    prepared_project(p)
 
     cmd = [
         str(Path(sys.executable).parent / "dagster"),
@@ -148,9 +149,9 @@ def cmd_ui(args: argparse.Namespace) -> int:
     ]
     print(
         f"Dagster UI on http://{args.host}:{args.port} (schedules and sensors live); "
-        f"instance {os.environ['DAGSTER_HOME']}"
+        f"instance {home}"
     )
-    return subprocess.call(cmd, cwd=PROJECT_ROOT)
+    return subprocess.call(cmd, cwd=PROJECT_ROOT, env=env)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -37,9 +37,10 @@ run_retries:
 """
 
 
-def use_instance(p: Paths) -> None:
-    """Point DAGSTER_HOME at the data dir's instance (unless the user set one) and create it."""
-    home = os.environ.setdefault("DAGSTER_HOME", str(p.dagster_home))
+def instance_home(p: Paths) -> str:
+    """The data dir's instance folder (or $DAGSTER_HOME when the user set one), created with
+    its dagster.yaml."""
+    home = os.environ.get("DAGSTER_HOME") or str(p.dagster_home)
     os.makedirs(home, exist_ok=True)
     config = os.path.join(home, "dagster.yaml")
     wanted = DAGSTER_YAML.format(home=home)
@@ -47,8 +48,16 @@ def use_instance(p: Paths) -> None:
         with open(config, encoding="utf-8") as fh:
             current = fh.read()
         if current == wanted or not current.startswith(MARKER):
-            return
+            return home
     tmp = config + ".tmp"
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(wanted)
     os.replace(tmp, config)
+    return home
+
+
+def open_instance(p: Paths):
+    """The data dir's Dagster instance, opened from its folder (no DAGSTER_HOME needed)."""
+    import dagster as dg
+
+    return dg.DagsterInstance.from_config(instance_home(p))

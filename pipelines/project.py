@@ -1,24 +1,35 @@
-"""The dbt project as Dagster sees it; its manifest lives under the data dir's build folder."""
+"""The dbt project as Dagster sees it; its manifest lives under the data dir's build folder.
+
+Nothing happens at import: the code location prepares the manifest when it loads its
+definitions (pipelines.definitions), for the data dir it serves.
+"""
 
 from __future__ import annotations
 
-from dagster_dbt import DbtProject
+import sys
+from pathlib import Path
 
-from pipelines.settings import DBT_PROJECT_DIR, export_dbt_environment, paths
+from dagster_dbt import DbtCliResource, DbtProject
 
-_paths = paths()
-export_dbt_environment(_paths)
-
-dbt_project = DbtProject(
-    project_dir=DBT_PROJECT_DIR,
-    profiles_dir=DBT_PROJECT_DIR,
-    target_path=_paths.dbt_target,
-)
+from pipelines.settings import DBT_PROJECT_DIR, Paths
 
 
-def _cut_short(manifest) -> bool:
+def dbt_project(p: Paths) -> DbtProject:
+    return DbtProject(
+        project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=p.dbt_target
+    )
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python, found without PATH (a virtualenv used without
+    activation has it there)."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else "dbt"
+
+
+def _cut_short(manifest: Path) -> bool:
     """dbt writes manifest.json in place: a full disk (or a kill) mid-write leaves a
-    truncated file that would crash every run and the UI at import. A whole manifest is
+    truncated file that would crash every run and the UI at load. A whole manifest is
     a JSON object, so its last byte is `}`; reading the tail costs nothing."""
     try:
         with manifest.open("rb") as fh:
@@ -28,10 +39,10 @@ def _cut_short(manifest) -> bool:
         return True
 
 
-def manifest_is_stale() -> bool:
+def manifest_is_stale(project: DbtProject) -> bool:
     """True when the manifest is missing, cut short, or older than any file of the dbt
     project."""
-    manifest = dbt_project.manifest_path
+    manifest = project.manifest_path
     if not manifest.exists() or _cut_short(manifest):
         return True
     built = manifest.stat().st_mtime
@@ -42,12 +53,12 @@ def manifest_is_stale() -> bool:
     )
 
 
-def ensure_manifest() -> None:
-    """Parse the dbt project when needed: runs, tests and the UI never load a stale manifest."""
-    if manifest_is_stale():
-        _paths.build_dir.mkdir(parents=True, exist_ok=True)
-        dbt_project.preparer.prepare(dbt_project)
-
-
-dbt_project.prepare_if_dev()
-ensure_manifest()
+def prepared_project(p: Paths) -> DbtProject:
+    """The project with a manifest that matches its files: runs, tests and the UI never
+    load a stale one (`dbt parse` when needed)."""
+    project = dbt_project(p)
+    if manifest_is_stale(project):
+        p.build_dir.mkdir(parents=True, exist_ok=True)
+        cli = DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
+        cli.cli(["parse", "--quiet"], target_path=project.target_path).wait()
+    return project

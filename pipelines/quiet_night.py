@@ -26,7 +26,7 @@ from pipelines.warehouse_file import open_error
 JOB_NAME = "nightly_nothing_new"
 
 
-def nothing_new(p: Paths) -> tuple[bool, list[str]]:
+def nothing_new(p: Paths, engine: str) -> tuple[bool, list[str]]:
     """(True when the full job would change nothing, files still being written)."""
     last = latest_report(p)
     marker = runs_dir(p) / "latest.json"
@@ -41,7 +41,7 @@ def nothing_new(p: Paths) -> tuple[bool, list[str]]:
     # the same project, raw tables, register and model tables (row counts: a model damaged
     # since, by a crash or a hand-made change, is rebuilt by the full job)
     try:
-        if not build_state.up_to_date(p, build_state.fingerprint(p)):
+        if not build_state.up_to_date(p, build_state.fingerprint(p, engine)):
             return False, []
     except duckdb.Error:
         return False, []

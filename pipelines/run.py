@@ -7,7 +7,7 @@ import sys
 import uuid
 
 from pipelines import run_lock
-from pipelines.instance import use_instance
+from pipelines.instance import open_instance
 from pipelines.quiet_night import nothing_new, record
 from pipelines.settings import Paths
 
@@ -15,14 +15,16 @@ from pipelines.settings import Paths
 WAIT_FOR_OTHER_RUN_S = 3 * 3600
 
 
-def run_nightly(p: Paths, full_refresh: bool = False, accept_drop: list[str] | None = None) -> int:
+def run_nightly(
+    p: Paths,
+    engine: str = "duckdb",
+    full_refresh: bool = False,
+    accept_drop: list[str] | None = None,
+) -> int:
     p.ensure()
-    use_instance(p)
-    import dagster as dg
-
     from pipelines.run_report import save_report
 
-    instance = dg.DagsterInstance.get()
+    instance = open_instance(p)
     run_id = str(uuid.uuid4())
     try:
         run_lock.acquire(
@@ -33,20 +35,22 @@ def run_nightly(p: Paths, full_refresh: bool = False, accept_drop: list[str] | N
         return 1
     try:
         dead = mark_dead_runs_failed(instance)
-        quiet, writing = (False, []) if full_refresh or accept_drop or dead else nothing_new(p)
+        quiet, writing = (
+            (False, []) if full_refresh or accept_drop or dead else nothing_new(p, engine)
+        )
         if quiet:
             report = record(p, instance, writing, run_id)
             saved = save_report(p, instance, report)
             print("\n" + report.text + f"This report: {saved}")
             return 0 if report.published else 1
         # the full job: only now Dagster's definitions, dbt and dagster-dbt are imported
-        from pipelines.definitions import defs
+        from pipelines.definitions import for_data_dir
         from pipelines.run_events import build_report
 
         for gone in dead:
             print(f"Run {gone[:8]} had stopped without finishing (process gone); marked failed.")
             save_report(p, instance, build_report(p, instance, gone))
-        job = defs.resolve_job_def("nightly")
+        job = for_data_dir(p, engine).resolve_job_def("nightly")
         result = job.execute_in_process(
             instance=instance,
             run_id=run_id,

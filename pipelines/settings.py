@@ -7,8 +7,6 @@ session, the Dagster daemon — can serve several data dirs over its lifetime.
 from __future__ import annotations
 
 import os
-import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,17 +106,3 @@ def engine() -> str:
 
 def paths() -> Paths:
     return Paths(Path(os.environ.get("SOCIALWH_DATA_DIR", "data")).resolve())
-
-
-def export_dbt_environment(p: Paths | None = None) -> None:
-    """dbt reads its database path and log folder from the environment (profiles.yml)."""
-    p = p or paths()
-    os.environ["SOCIALWH_BUILD_DB"] = str(p.build_db)
-    os.environ["DBT_LOG_PATH"] = str(p.dbt_logs)
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    # dagster-dbt runs `dbt` from PATH; a virtualenv used without activation has it beside python.
-    if shutil.which("dbt") is None:
-        os.environ["PATH"] = (
-            f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-        )

@@ -38,7 +38,7 @@ def test_workspace_loads_like_dagster_dev(data_dir: Path) -> None:
 def _defs() -> dg.Definitions:
     from pipelines.definitions import defs
 
-    return defs
+    return defs()
 
 
 def test_one_lineage_graph_from_raw_files_to_published_warehouse(data_dir: Path) -> None:

@@ -519,10 +519,10 @@ def test_failure_sensor_writes_the_report_status_shows(data_dir: Path) -> None:
     import dagster as dg
 
     from pipelines.defs.automation import nightly_report_on_failure
-    from pipelines.instance import use_instance
+    from pipelines.defs.resources import Warehouse
+    from pipelines.instance import open_instance
 
     p = Paths(data_dir).ensure()
-    use_instance(p)
 
     @dg.op
     def landing_files():
@@ -532,7 +532,7 @@ def test_failure_sensor_writes_the_report_status_shows(data_dir: Path) -> None:
     def failing_nightly():
         landing_files()
 
-    instance = dg.DagsterInstance.get()
+    instance = open_instance(p)
     result = failing_nightly.execute_in_process(
         instance=instance, raise_on_error=False, tags={"socialwh/trigger": "schedule"}
     )
@@ -547,6 +547,7 @@ def test_failure_sensor_writes_the_report_status_shows(data_dir: Path) -> None:
         dagster_instance=instance,
         dagster_run=instance.get_run_by_id(result.run_id),
         dagster_event=failure,
+        resources={"warehouse": Warehouse(data_dir=str(data_dir))},
     ).for_run_failure()
     nightly_report_on_failure(context)
 

@@ -245,7 +245,7 @@ def test_demo_data_then_nightly_publishes_and_reruns_idempotently(data_dir: Path
 
     from pipelines.definitions import defs
 
-    sensor = defs.resolve_sensor_def("new_landing_files")
+    sensor = defs().resolve_sensor_def("new_landing_files")
     with (
         dg.DagsterInstance.from_config(str(data_dir / "dagster_home")) as instance,
         dg.build_sensor_context(instance=instance) as ctx,

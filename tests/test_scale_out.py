@@ -18,7 +18,7 @@ import pytest
 from conftest import ROOT, socialwh
 
 from pipelines.definitions import nightly_job
-from pipelines.instance import use_instance
+from pipelines.instance import open_instance
 from pipelines.settings import paths
 from pipelines.spark.equality import warehouse_differences
 
@@ -31,8 +31,7 @@ def test_the_nightly_job_runs_unchanged_under_the_multiprocess_executor(data_dir
         "--no-quirks", data=data_dir, check=True,
     )  # fmt: skip
     p = paths().ensure()
-    use_instance(p)
-    instance = dg.DagsterInstance.get()
+    instance = open_instance(p)
     result = dg.execute_job(
         dg.reconstructable(nightly_job),
         instance=instance,

@@ -223,10 +223,10 @@
 {% macro default__register_raw_sources() %}select 1{% endmacro %}
 {% macro spark__register_raw_sources() %}
     {%- if execute -%}
-    {%- set root = env_var('SOCIALWH_SPARK_RAW', '') -%}
+    {%- set root = var('socialwh_spark_raw', env_var('SOCIALWH_SPARK_RAW', '')) -%}
     {%- if not root -%}
         {{ exceptions.raise_compiler_error(
-            "SOCIALWH_SPARK_RAW is not set: run the Spark build through `socialwh run --engine spark`, "
+            "socialwh_spark_raw is not set: run the Spark build through `socialwh run --engine spark`, "
             "which exports the raw tables to Parquet first") }}
     {%- endif -%}
     {% do run_query("create database if not exists raw") %}

@@ -16,7 +16,7 @@ import dagster as dg
 import yaml
 from dagster_celery import celery_executor
 
-from pipelines.definitions import defs as one_machine
+from pipelines.definitions import defs as one_machine_defs
 
 RUN_CONFIG = yaml.safe_load((Path(__file__).parent / "run_config.yaml").read_text())
 
@@ -30,18 +30,22 @@ nightly = dg.define_asset_job(
     tags={"socialwh/job": "nightly"},
 )
 
-defs = dg.Definitions(
-    assets=one_machine.assets,
-    asset_checks=one_machine.asset_checks,
-    jobs=[nightly],
-    schedules=[
-        dg.ScheduleDefinition(
-            name="nightly_at_2am",
-            job=nightly,
-            cron_schedule="0 2 * * *",
-            execution_timezone="America/Toronto",
-            default_status=dg.DefaultScheduleStatus.RUNNING,
-        )
-    ],
-    resources=one_machine.resources,
-)
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    one_machine = one_machine_defs()
+    return dg.Definitions(
+        assets=one_machine.assets,
+        asset_checks=one_machine.asset_checks,
+        jobs=[nightly],
+        schedules=[
+            dg.ScheduleDefinition(
+                name="nightly_at_2am",
+                job=nightly,
+                cron_schedule="0 2 * * *",
+                execution_timezone="America/Toronto",
+                default_status=dg.DefaultScheduleStatus.RUNNING,
+            )
+        ],
+        resources=one_machine.resources,
+    )

@@ -5,10 +5,11 @@ import time
 
 import dagster as dg
 
+from pipelines.defs.resources import Warehouse
 from pipelines.ingest.scan import landed_files, open_for_writing, settle_seconds
 from pipelines.run_events import build_report
 from pipelines.run_report import save_report
-from pipelines.settings import paths
+from pipelines.settings import Paths
 
 # One process by default (a step's start costs no import of its own, and the build
 # database has one writer at a time). The multiprocess executor runs the same job step by
@@ -37,13 +38,12 @@ nightly_schedule = dg.ScheduleDefinition(
 
 
 def landing_fingerprint(
-    since: float | None = None, now: float | None = None
+    p: Paths, since: float | None = None, now: float | None = None
 ) -> tuple[str | None, int, int]:
     """(fingerprint of settled files, settled files changed after `since`, files still
     being written). A file counts as changed by its modification or its status change
     (a copy that kept its old date is still new to landing/)."""
     now = time.time() if now is None else now
-    p = paths()
     if not p.landing.exists():
         return None, 0, 0
     wait, listed = settle_seconds(), landed_files(p.landing)
@@ -73,7 +73,7 @@ def _last_run_started(instance: dg.DagsterInstance) -> float | None:
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Starts the nightly job when files land (once they stop growing).",
 )
-def new_landing_files(context: dg.SensorEvaluationContext):
+def new_landing_files(context: dg.SensorEvaluationContext, warehouse: Warehouse):
     # Without a cursor (a new instance, the UI's first start) files count as new only if
     # they changed after the last good run began, less the settle time its scan waited
     # for: landing/ as the last run left it starts nothing.
@@ -81,7 +81,7 @@ def new_landing_files(context: dg.SensorEvaluationContext):
     if context.cursor is None:
         started = _last_run_started(context.instance)
         since = started - settle_seconds() if started else None
-    fingerprint, changed, settling = landing_fingerprint(since)
+    fingerprint, changed, settling = landing_fingerprint(warehouse.paths, since)
     if fingerprint is None or fingerprint == context.cursor or not changed:
         if fingerprint is not None:
             context.update_cursor(fingerprint)
@@ -93,11 +93,11 @@ def new_landing_files(context: dg.SensorEvaluationContext):
     )
 
 
-def _write_report(context: dg.RunStatusSensorContext) -> None:
+def _write_report(context: dg.RunStatusSensorContext, warehouse: Warehouse) -> None:
     run = context.dagster_run
     if run.tags.get("socialwh/trigger") == "cli":
         return  # `socialwh run` writes and prints its own
-    p = paths()
+    p = warehouse.paths
     path = save_report(p, context.instance, build_report(p, context.instance, run.run_id))
     context.log.info(f"Run report written to {path}")
 
@@ -110,8 +110,8 @@ def _write_report(context: dg.RunStatusSensorContext) -> None:
     description="Writes the run report (data dir runs/) of a nightly run started by the "
     "schedule, the sensor or the UI.",
 )
-def nightly_report_on_success(context: dg.RunStatusSensorContext):
-    _write_report(context)
+def nightly_report_on_success(context: dg.RunStatusSensorContext, warehouse: Warehouse):
+    _write_report(context, warehouse)
 
 
 @dg.run_failure_sensor(
@@ -121,5 +121,5 @@ def nightly_report_on_success(context: dg.RunStatusSensorContext):
     description="Writes the failure report (which step, file or check, what to do) of a "
     "nightly run started by the schedule, the sensor or the UI; `socialwh status` shows it.",
 )
-def nightly_report_on_failure(context: dg.RunFailureSensorContext):
-    _write_report(context)
+def nightly_report_on_failure(context: dg.RunFailureSensorContext, warehouse: Warehouse):
+    _write_report(context, warehouse)

@@ -11,12 +11,11 @@ import dagster as dg
 from data_checks import run_rules
 from data_checks.runner import RuleResult, run_suite
 from data_checks.suites import SUITES, TableSuite
-from pipelines import build_db
-from pipelines.settings import paths
+from pipelines.defs.resources import Warehouse
 
 
-def record_results(run_id: str, results: list[RuleResult]) -> None:
-    with build_db.connect(paths()) as con:
+def record_results(warehouse: Warehouse, run_id: str, results: list[RuleResult]) -> None:
+    with warehouse.connect() as con:
         con.executemany(
             'INSERT INTO ops.check_results (run_id, "check", asset, passed, failing_rows, '
             "checked_at, severity, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -52,11 +51,11 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
         specs=specs,
         name=f"gx_{suite.table.replace('.', '_')}",
     )
-    def _check(context: dg.AssetCheckExecutionContext):
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
         context.log.info(f"Checking {suite.table}: {len(suite.rules)} Great Expectations rules")
-        with build_db.connect(paths(), read_only=True) as con:
+        with warehouse.connect(read_only=True) as con:
             results = run_suite(con, suite)
-        record_results(context.run.run_id, results)
+        record_results(warehouse, context.run.run_id, results)
         yield from _check_results(results)
 
     return _check
@@ -107,17 +106,19 @@ RUN_RULES = [
     ],
     name="run_level_rules",
 )
-def run_level_rules(context: dg.AssetCheckExecutionContext, config: RunRulesConfig):
+def run_level_rules(
+    context: dg.AssetCheckExecutionContext, config: RunRulesConfig, warehouse: Warehouse
+):
     """Freshness, volume against the published warehouse, reconciliation with the loads."""
-    p = paths()
+    p = warehouse.paths
     context.log.info("Checking freshness, reconciliation with the loads, and volume")
-    with build_db.connect(p, read_only=True) as con:
+    with warehouse.connect(read_only=True) as con:
         results = [
             run_rules.freshness(con),
             *run_rules.reconciliation(con),
             *run_rules.volume(con, p.warehouse, frozenset(config.accept_drop)),
         ]
-    record_results(context.run.run_id, results)
+    record_results(warehouse, context.run.run_id, results)
     yield from _check_results(results)
 
 

@@ -1,6 +1,7 @@
 """The dbt models, one Dagster asset per model, keyed <layer>/<model> so lineage reads by layer."""
 
 import importlib.metadata
+import json
 from collections.abc import Mapping
 from functools import cached_property
 from graphlib import TopologicalSorter
@@ -12,11 +13,11 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from packaging import version
 
 from data_checks.runner import RuleResult
-from pipelines import build_db, build_state
+from pipelines import build_state
 from pipelines.defs.checks import record_results
 from pipelines.defs.preview import counts_and_preview
-from pipelines.project import dbt_project
-from pipelines.settings import engine, export_dbt_environment, paths
+from pipelines.defs.resources import Warehouse
+from pipelines.project import dbt_executable
 
 
 class SocialwhTranslator(DagsterDbtTranslator):
@@ -37,16 +38,30 @@ class DbtBuildConfig(dg.Config):
     full_refresh: bool = False
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    dagster_dbt_translator=SocialwhTranslator(),
-)
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
-    """dbt build: staging views, intermediate models, marts tables and their dbt tests."""
-    p = paths()
-    export_dbt_environment()
-    if not config.full_refresh and build_state.up_to_date(p, build_state.fingerprint(p)):
+def build_dbt_models(project: DbtProject) -> dg.AssetsDefinition:
+    """One asset per dbt model, read from the project's prepared manifest."""
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        dagster_dbt_translator=SocialwhTranslator(),
+    )
+    def dbt_models(
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        warehouse: Warehouse,
+        config: DbtBuildConfig,
+    ):
+        """dbt build: staging views, intermediate models, marts tables and their dbt tests."""
+        yield from _build(context, dbt, warehouse, config, project.target_path)
+
+    return dbt_models
+
+
+def _build(context, dbt, warehouse: Warehouse, config: DbtBuildConfig, target_path):
+    p, on_spark = warehouse.paths, warehouse.on_spark
+    engine = "spark" if on_spark else "duckdb"
+    if not config.full_refresh and build_state.up_to_date(p, build_state.fingerprint(p, engine)):
         context.log.info(
             "Nothing new since the last successful build (same raw data, clients and dbt "
             "project): every model is up to date, dbt is not run."
@@ -72,15 +87,18 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: D
         )
         full_refresh = True
     args = ["build", *(["--full-refresh"] if full_refresh else [])]
-    target_path = dbt_project.target_path
-    on_spark = engine() == "spark"
+    # the profile's database (and Spark's folders) for this data dir: dbt reads them as
+    # --vars, so that nothing rewrites this process's environment
+    dbt_vars = {"socialwh_build_db": str(p.build_db)}
     if on_spark:
         from pipelines.spark import build as spark_build  # pyspark only when asked for
 
         exported = spark_build.prepare(p)
         context.log.info(f"Raw tables exported to Parquet for Spark: {exported.summary()}")
         args += ["--target", "spark"]
+        dbt_vars |= spark_build.dbt_vars(p)
         target_path = spark_build.target_path(p)
+    args += ["--vars", json.dumps(dbt_vars)]
     if not project_changed:
         # Unit tests check the models' logic on fixed inputs: they can only change result
         # when the project does (then they run, before any model they guard is rebuilt).
@@ -99,11 +117,12 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: D
         context.log.info(f"Read {len(imported)} relations built by Spark into the build database")
     # dbt has exited and released the build database: read each model's row count and
     # first rows for the UI, then hand dbt's tests to ops.check_results.
-    with build_db.connect(p, read_only=True) as con:
+    with warehouse.connect(read_only=True) as con:
         # Tables only: counting or previewing a view would compute the whole view again.
         tables = set(con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall())
         yield from (_with_counts_and_preview(context, con, tables, e) for e in events)
     record_results(
+        warehouse,
         context.run.run_id,
         [_as_rule_result(e) for e in events if isinstance(e, dg.AssetCheckResult)],
     )
@@ -111,7 +130,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: D
         raise failure
     if invocation.is_successful() and not context.is_subset:
         build_state.record_project(p)
-        build_state.record_build(p, build_state.fingerprint(p))
+        build_state.record_build(p, build_state.fingerprint(p, engine))
 
 
 def _with_counts_and_preview(context, con: duckdb.DuckDBPyConnection, tables: set, event):
@@ -157,12 +176,12 @@ class SocialwhDbtCli(DbtCliResource):
         return version.parse(importlib.metadata.version("dbt-core"))
 
 
-dbt_resource = SocialwhDbtCli(project_dir=dbt_project)
+def dbt_resource(project: DbtProject) -> SocialwhDbtCli:
+    return SocialwhDbtCli(project_dir=project, dbt_executable=dbt_executable())
 
-MARTS_KEYS = sorted(
-    (key for key in dbt_models.keys if key.path[0] == "marts"), key=lambda k: k.to_user_string()
-)
-ANALYTICS_KEYS = sorted(
-    (key for key in dbt_models.keys if key.path[0] == "analytics"),
-    key=lambda k: k.to_user_string(),
-)
+
+def layer_keys(dbt_models: dg.AssetsDefinition, layer: str) -> list[dg.AssetKey]:
+    """The models of one layer (marts, analytics), sorted."""
+    return sorted(
+        (key for key in dbt_models.keys if key.path[0] == layer), key=lambda k: k.to_user_string()
+    )

@@ -6,9 +6,9 @@ import duckdb
 from pipelines import build_db, run_lock
 from pipelines.asset_keys import CLIENTS_KEY, FILE_LOADS_KEY, REJECTED_ROWS_KEY
 from pipelines.defs.preview import counts_and_preview
+from pipelines.defs.resources import Warehouse
 from pipelines.ingest.landing import RAW_TABLES, LandingLoader
 from pipelines.privacy import looks_personal_header
-from pipelines.settings import paths
 
 # Waiting for a lock held elsewhere (another run, an orphaned dbt of a killed run):
 # 30 s, 1, 2, 4, 8 min, then every 10 min, about 1.5 h in all before giving up.
@@ -50,9 +50,9 @@ RAW_TABLE_KEYS = [dg.AssetKey(["raw", table]) for table in RAW_TABLES]
         ),
     ],
 )
-def landing_files(context: dg.AssetExecutionContext):
+def landing_files(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Detect, validate and load the new files of landing/; quarantine what cannot be loaded."""
-    p = paths()
+    p = warehouse.paths
     from data_checks.runner import FileValidator  # Great Expectations: 5 s, only when loading
 
     loader = LandingLoader(
@@ -75,7 +75,7 @@ def landing_files(context: dg.AssetExecutionContext):
             "Client folders not in clients.csv (loaded with sector 'other'): "
             + ", ".join(summary.unlisted_clients)
         )
-    with build_db.connect(p, read_only=True) as con:
+    with warehouse.connect(read_only=True) as con:
 
         def rows(table: str) -> int:
             return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

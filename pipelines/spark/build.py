@@ -65,15 +65,18 @@ def check_available() -> None:
 
 
 def prepare(p: Paths) -> ExportResult:
-    """Export the raw tables and point dbt's Spark profile at them."""
+    """Export the raw tables for Spark (dbt_vars points dbt's Spark profile at them)."""
     check_available()
     root = spark_dir(p)
     root.mkdir(parents=True, exist_ok=True)
-    exported = export_raw(p.build_db, root / "raw")
-    os.environ["SOCIALWH_SPARK_DIR"] = str(root)
-    os.environ["SOCIALWH_SPARK_RAW"] = str(root / "raw")
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    return exported
+    return export_raw(p.build_db, root / "raw")
+
+
+def dbt_vars(p: Paths) -> dict[str, str]:
+    """What the Spark profile and the raw-source macro read (as dbt --vars): Spark's folder
+    under the data dir, and the Parquet raw tables in it."""
+    root = spark_dir(p)
+    return {"socialwh_spark_dir": str(root), "socialwh_spark_raw": str(root / "raw")}
 
 
 def _built_relations(manifest_path: Path) -> list[dict]:
