@@ -30,6 +30,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("SOCIALWH_CLIENTS", raising=False)
     # A test's exports are complete once written; the tests of the wait set their own.
     monkeypatch.setenv("SOCIALWH_SETTLE_SECONDS", "0")
+    if DBT_TARGET is not None:  # definitions loaded in the test's process share it too
+        monkeypatch.setenv("SOCIALWH_DBT_TARGET", str(DBT_TARGET))
     return data
 
 

@@ -106,21 +106,24 @@ def test_sensor_waits_for_settled_new_files(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOCIALWH_SETTLE_SECONDS", "30")
-    sensor = _defs().resolve_sensor_def("new_landing_files")
+    defs = _defs()  # the sensor's warehouse resource comes with them
+    sensor = defs.resolve_sensor_def("new_landing_files")
     instance = dg.DagsterInstance.ephemeral()  # no run yet: every settled file is new
-    with dg.build_sensor_context(instance=instance) as ctx:
+    with dg.build_sensor_context(instance=instance, resources=defs.resources) as ctx:
         assert sensor.evaluate_tick(ctx).skip_message.startswith("no new files")
     export = data_dir / "landing" / "pharmacie-dupont" / "fb.csv"
     export.parent.mkdir()
     export.write_text("Post ID\n1\n")
-    with dg.build_sensor_context(instance=instance) as ctx:  # just written: still downloading?
+    with dg.build_sensor_context(
+        instance=instance, resources=defs.resources
+    ) as ctx:  # just written: still downloading?
         result = sensor.evaluate_tick(ctx)
         assert result.run_requests == [] and "still being written" in result.skip_message
     old = time.time() - 120
     os.utime(export, (old, old))
-    with dg.build_sensor_context(instance=instance) as ctx:
+    with dg.build_sensor_context(instance=instance, resources=defs.resources) as ctx:
         result = sensor.evaluate_tick(ctx)
         assert len(result.run_requests) == 1
         cursor = result.cursor
-    with dg.build_sensor_context(cursor=cursor) as ctx:
+    with dg.build_sensor_context(cursor=cursor, resources=defs.resources) as ctx:
         assert sensor.evaluate_tick(ctx).run_requests == []

@@ -245,10 +245,11 @@ def test_demo_data_then_nightly_publishes_and_reruns_idempotently(data_dir: Path
 
     from pipelines.definitions import defs
 
-    sensor = defs().resolve_sensor_def("new_landing_files")
+    location = defs()  # the sensor's warehouse resource comes with them
+    sensor = location.resolve_sensor_def("new_landing_files")
     with (
         dg.DagsterInstance.from_config(str(data_dir / "dagster_home")) as instance,
-        dg.build_sensor_context(instance=instance) as ctx,
+        dg.build_sensor_context(instance=instance, resources=location.resources) as ctx,
     ):
         tick = sensor.evaluate_tick(ctx)
     assert tick.run_requests == [] and tick.skip_message.startswith("no new files")
