@@ -21,10 +21,8 @@ import hashlib
 
 import duckdb
 
-from pipelines.settings import DBT_PROJECT_DIR, Paths
-
-# what dbt writes into a project folder when run by hand: not inputs
-NOT_INPUTS = {"target", "logs", "dbt_packages", ".user.yml"}
+from pipelines.dbt_files import project_fingerprint
+from pipelines.settings import Paths
 
 
 def _state_file(p: Paths):
@@ -33,15 +31,6 @@ def _state_file(p: Paths):
 
 def _project_file(p: Paths):
     return p.build_dir / "dbt_project.sha256"
-
-
-def project_fingerprint(project_dir=DBT_PROJECT_DIR) -> str:
-    digest = hashlib.sha256()
-    for f in sorted(project_dir.rglob("*")):
-        rel = f.relative_to(project_dir)
-        if f.is_file() and not NOT_INPUTS & set(rel.parts):
-            digest.update(rel.as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def project_changed(p: Paths) -> bool:

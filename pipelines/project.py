@@ -11,6 +11,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
+from pipelines.dbt_files import project_fingerprint
 from pipelines.settings import DBT_PROJECT_DIR, Paths
 
 
@@ -39,18 +40,18 @@ def _cut_short(manifest: Path) -> bool:
         return True
 
 
+def _parsed_from(project: DbtProject) -> Path:
+    """The fingerprint of the project files the manifest was parsed from, beside it."""
+    return project.manifest_path.with_name("socialwh_project.sha256")
+
+
 def manifest_is_stale(project: DbtProject) -> bool:
-    """True when the manifest is missing, cut short, or older than any file of the dbt
-    project."""
-    manifest = project.manifest_path
-    if not manifest.exists() or _cut_short(manifest):
+    """True when the manifest is missing, cut short, or parsed from other project files
+    (the same fingerprint as the build state's "project changed")."""
+    manifest, parsed_from = project.manifest_path, _parsed_from(project)
+    if not manifest.exists() or _cut_short(manifest) or not parsed_from.exists():
         return True
-    built = manifest.stat().st_mtime
-    return any(
-        f.stat().st_mtime > built
-        for f in DBT_PROJECT_DIR.rglob("*")
-        if f.is_file() and f.suffix in {".sql", ".yml", ".yaml", ".csv"}
-    )
+    return parsed_from.read_text().strip() != project_fingerprint()
 
 
 def prepared_project(p: Paths) -> DbtProject:
@@ -59,6 +60,8 @@ def prepared_project(p: Paths) -> DbtProject:
     project = dbt_project(p)
     if manifest_is_stale(project):
         p.build_dir.mkdir(parents=True, exist_ok=True)
+        files = project_fingerprint()  # before the parse: an edit during it parses again
         cli = DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
         cli.cli(["parse", "--quiet"], target_path=project.target_path).wait()
+        _parsed_from(project).write_text(files + "\n")
     return project

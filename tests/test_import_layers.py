@@ -34,6 +34,7 @@ LAYERS: list[set[str]] = [
         "pipelines.build_db",  # connections to the build database that wait their turn
     },
     {"pipelines.run_report"},  # the typed run report: read by status, written by runs
+    {"pipelines.dbt_files"},  # the dbt project's fingerprint: build state and manifest
     {
         "pipelines.settings",
         "pipelines.privacy",

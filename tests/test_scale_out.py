@@ -65,8 +65,9 @@ def test_the_celery_code_location_loads_and_its_run_config_is_valid() -> None:
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    dg.Definitions.validate_loadable(module.defs)
-    job = module.defs.resolve_job_def("nightly")
+    location = module.defs()  # loaded as Dagster loads it (@dg.definitions)
+    dg.Definitions.validate_loadable(location)
+    job = location.resolve_job_def("nightly")
     assert job.executor_def.name == "celery"
     os.environ.setdefault("SOCIALWH_CELERY_BROKER", "pyamqp://guest@localhost//")
     os.environ.setdefault("SOCIALWH_CELERY_BACKEND", "rpc://")

@@ -2,7 +2,7 @@
 -- engagement, clicks and appointments? (impressions never alone)
 select
     platform, content_type, theme, posts, impressions, reach_sum,
-    round(impressions / nullif(reach_sum, 0), 2) as frequency_per_post_reach,
+    round({{ frequency('impressions', 'reach_sum') }}, 2) as frequency_per_post_reach,
     round(engagement_rate, 4) as engagement_rate,
     round(ctr, 4) as ctr,
     conversions,

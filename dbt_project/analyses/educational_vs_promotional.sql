@@ -6,7 +6,7 @@ select
     count(*) as posts,
     round(avg(p.reach)) as avg_reach_per_post,
     sum(p.impressions) as impressions,
-    round(sum(p.engagements) / nullif(sum(p.impressions), 0), 4) as engagement_rate,
+    round({{ engagement_rate('sum(p.engagements)', 'sum(p.impressions)') }}, 4) as engagement_rate,
     sum(p.conversions) as conversions
 from {{ ref('fct_post_performance') }} as p
 where p.theme in ('educational', 'promotional')
