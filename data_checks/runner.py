@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import logging
-import os
 
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # read when GX is imported
-
-import duckdb  # noqa: E402
-import great_expectations as gx  # noqa: E402
-from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+import duckdb
+import great_expectations as gx
+from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from data_checks.results import RuleResult
 from data_checks.suites import TableSuite

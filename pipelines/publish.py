@@ -1,19 +1,24 @@
-"""Publishing the warehouse analysts open, atomically.
+"""Publishing the warehouse analysts open, atomically, copying only what changed.
 
-The marts and the audit trail are copied from the build database into a new file
-beside the published one, checkpointed and fsynced, then renamed over it. A rename
+The new file is made beside the published one: a copy of the published file in which
+only the tables whose content changed since are replaced from the build database (their
+fingerprints, kept in the file's `ops.published_relations`, say which), or, when there is
+no usable published file (the first night, a damaged one) and once every
+FULL_REWRITE_EVERY nights (so that freed space does not accumulate), a file written
+whole. It is checkpointed and fsynced, then renamed over the published one. A rename
 never disturbs a reader: an analyst's open session keeps the file it opened, and the
-next connection sees the new one. A crash at any point leaves the published file as
-it was; leftovers of a crashed publish are removed by the next one.
+next connection sees the new one. A crash at any point leaves the published file as it
+was; leftovers of a crashed publish are removed by the next one.
 
 The file is written in DuckDB's v1.0 storage format so that analysts' DuckDB 1.x
-clients (CLI, Python, DBeaver) open it as well as 2.x ones.
+clients (CLI, Python, DBeaver) open it as well as 2.x ones (a copy keeps the format).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -23,6 +28,10 @@ from pipelines.settings import Paths
 PUBLISHED_SCHEMAS = ("marts", "ops")
 VIEW_SCHEMAS = ("analytics",)  # analysts' friendly views over the marts
 STORAGE_VERSION = "v1.0.0"
+FINGERPRINTS = "ops.published_relations"  # in the published file only
+# nights published by copying before one writes the file whole again: a replaced table's
+# old blocks are reused by later writes, never returned to the file system
+FULL_REWRITE_EVERY = 7
 
 
 @dataclass
@@ -30,6 +39,8 @@ class PublishResult:
     path: Path
     tables: dict[str, int]  # schema.table -> rows (tables only; views are not evaluated)
     size_bytes: int
+    copied: list[str] = field(default_factory=list)  # tables written by this publish
+    whole: bool = True  # the file was written whole (not a copy of the last one)
 
 
 def _fsync(path: Path) -> None:
@@ -63,14 +74,50 @@ def remove_leftovers(p: Paths) -> None:
         leftover.unlink(missing_ok=True)
 
 
+def _fingerprints(con: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]]) -> dict:
+    """schema.table -> (rows, fingerprint) of the build's tables: the columns, their types
+    and comments, the table's comment, and two sums of its rows' hashes (one is blind to
+    rows that cancel out, the other to order: neither is read alone)."""
+    out = {}
+    for schema, table in tables:
+        name = f'build.{schema}."{table}"'
+        rows, xor, total = con.execute(
+            f"SELECT count(*), bit_xor(hash(sw_row)), sum(hash(sw_row)::HUGEINT) "
+            f"FROM {name} AS sw_row"
+        ).fetchone()
+        (shape,) = con.execute(
+            "SELECT string_agg(column_name || ' ' || data_type || ' ' || coalesce(c.comment, ''),"
+            " '|' ORDER BY column_index) || '|' || coalesce(any_value(t.comment), '') "
+            "FROM duckdb_columns() AS c JOIN duckdb_tables() AS t "
+            "USING (database_name, schema_name, table_name) "
+            "WHERE database_name = 'build' AND schema_name = ? AND table_name = ?",
+            [schema, table],
+        ).fetchone()
+        out[f"{schema}.{table}"] = (rows, f"{xor}:{total}:{shape}")
+    return out
+
+
+def _previous(published: Path) -> tuple[dict, int] | None:
+    """The published file's fingerprints and how many nights it has been copied, or None
+    when it cannot be built upon (missing, unreadable, written before fingerprints)."""
+    if not published.exists():
+        return None
+    try:
+        with duckdb.connect(str(published), read_only=True) as con:
+            rows = con.execute(
+                f"SELECT relation, rows, fingerprint, copies FROM {FINGERPRINTS}"
+            ).fetchall()
+    except duckdb.Error:
+        return None
+    return {r: (n, f) for r, n, f, _ in rows}, max((c for *_, c in rows), default=0)
+
+
 def publish(p: Paths, run_id: str) -> PublishResult:
     p.warehouse_dir.mkdir(parents=True, exist_ok=True)
     remove_leftovers(p)
     tmp = p.warehouse_dir / f".social.duckdb.{run_id}.tmp"
-    tables: dict[str, int] = {}
     with duckdb.connect() as con:
         con.execute("ATTACH ? AS build (READ_ONLY)", [str(p.build_db)])
-        con.execute(f"ATTACH ? AS published (STORAGE_VERSION '{STORAGE_VERSION}')", [str(tmp)])
         listing = con.execute(
             "SELECT schema_name, table_name FROM duckdb_tables() "
             "WHERE database_name = 'build' AND schema_name IN "
@@ -80,14 +127,35 @@ def publish(p: Paths, run_id: str) -> PublishResult:
             # a Spark build makes the analytics relations tables (pipelines/spark)
             list(PUBLISHED_SCHEMAS + VIEW_SCHEMAS),
         ).fetchall()
+        wanted = _fingerprints(con, listing)
+        previous = _previous(p.warehouse)
+        whole = previous is None or previous[1] + 1 >= FULL_REWRITE_EVERY
+        had = {} if whole else previous[0]
+        if not whole:
+            shutil.copyfile(p.warehouse, tmp)
+        con.execute(f"ATTACH ? AS published (STORAGE_VERSION '{STORAGE_VERSION}')", [str(tmp)])
         for schema in PUBLISHED_SCHEMAS + VIEW_SCHEMAS:
-            con.execute(f"CREATE SCHEMA published.{schema}")
-        for schema, table in listing:
-            name = f'{schema}."{table}"'
-            con.execute(f"CREATE TABLE published.{name} AS SELECT * FROM build.{name}")
-            tables[f"{schema}.{table}"] = con.execute(
-                f'SELECT count(*) FROM published.{schema}."{table}"'
-            ).fetchone()[0]
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS published.{schema}")
+        _drop_views(con)  # made again below from the build's: cheap, and never stale
+        for gone in sorted(had.keys() - wanted.keys()):
+            schema, table = gone.split(".", 1)
+            con.execute(f'DROP TABLE IF EXISTS published.{schema}."{table}"')
+        copied = [name for name in wanted if had.get(name) != wanted[name]]
+        for name in copied:
+            schema, table = name.split(".", 1)
+            con.execute(
+                f'CREATE OR REPLACE TABLE published.{schema}."{table}" AS '
+                f'SELECT * FROM build.{schema}."{table}"'
+            )
+        copies = 0 if whole else previous[1] + 1
+        con.execute(
+            f"CREATE OR REPLACE TABLE published.{FINGERPRINTS} (relation VARCHAR, "
+            "rows BIGINT, fingerprint VARCHAR, copies INTEGER)"
+        )
+        con.executemany(
+            f"INSERT INTO published.{FINGERPRINTS} VALUES (?, ?, ?, ?)",
+            [(name, rows, fp, copies) for name, (rows, fp) in wanted.items()],
+        )
         views = con.execute(
             "SELECT sql FROM duckdb_views() WHERE database_name = "
             f"'build' AND schema_name IN ({', '.join('?' * len(VIEW_SCHEMAS))}) ORDER BY view_name",
@@ -98,7 +166,7 @@ def publish(p: Paths, run_id: str) -> PublishResult:
         con.execute("USE published")
         for (sql,) in views:
             con.execute(sql)  # not counted: a view's count would compute it all again
-        for comment_sql in _comments(con):
+        for comment_sql in _comments(con, set(copied)):
             con.execute(comment_sql)
         con.execute("USE memory")
         con.execute("DETACH published")  # checkpoints: the file is complete on its own
@@ -106,11 +174,22 @@ def publish(p: Paths, run_id: str) -> PublishResult:
     _fsync(tmp)
     os.replace(tmp, p.warehouse)
     _fsync(p.warehouse_dir)
-    return PublishResult(p.warehouse, tables, p.warehouse.stat().st_size)
+    tables = {name: rows for name, (rows, _) in wanted.items()}
+    return PublishResult(p.warehouse, tables, p.warehouse.stat().st_size, copied, whole)
 
 
-def _comments(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Carry table and column descriptions (dbt's docs) over to the published copy."""
+def _drop_views(con: duckdb.DuckDBPyConnection) -> None:
+    for schema, view in con.execute(
+        "SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = 'published' "
+        "AND NOT internal"
+    ).fetchall():
+        con.execute(f'DROP VIEW published.{schema}."{view}"')
+
+
+def _comments(con: duckdb.DuckDBPyConnection, copied: set[str]) -> list[str]:
+    """Carry table and column descriptions (dbt's docs) over to the published copy: of the
+    views, and of the tables written now (a table kept from the last file keeps its own,
+    which its fingerprint says are the build's)."""
     out = []
     for kind, listing, schemas in (
         ("TABLE", "duckdb_tables()", PUBLISHED_SCHEMAS + VIEW_SCHEMAS),
@@ -125,14 +204,18 @@ def _comments(con: duckdb.DuckDBPyConnection) -> list[str]:
             f'COMMENT ON {kind} published.{schema}."{relation}" IS '
             f"'{comment.replace(chr(39), chr(39) * 2)}'"
             for schema, relation, comment in rows
-            if schema in schemas
+            if schema in schemas and (kind == "VIEW" or f"{schema}.{relation}" in copied)
         ]
     rows = con.execute(
-        "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
-        "WHERE database_name = 'build' AND comment IS NOT NULL AND comment <> ''"
+        "SELECT c.schema_name, c.table_name, c.column_name, c.comment, v.view_name IS NOT NULL "
+        "FROM duckdb_columns() AS c LEFT JOIN duckdb_views() AS v ON v.database_name = "
+        "c.database_name AND v.schema_name = c.schema_name AND v.view_name = c.table_name "
+        "WHERE c.database_name = 'build' AND c.comment IS NOT NULL AND c.comment <> ''"
     ).fetchall()
-    for schema, table, column, comment in rows:
-        if schema in PUBLISHED_SCHEMAS + VIEW_SCHEMAS:
+    for schema, table, column, comment, is_view in rows:
+        if schema in PUBLISHED_SCHEMAS + VIEW_SCHEMAS and (
+            is_view or f"{schema}.{table}" in copied
+        ):
             out.append(
                 f'COMMENT ON COLUMN published.{schema}."{table}"."{column}" IS '
                 f"'{comment.replace(chr(39), chr(39) * 2)}'"

@@ -25,13 +25,20 @@ def build_published_warehouse(models: list[dg.AssetKey]) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, warehouse: Warehouse
     ) -> dg.MaterializeResult:
         result = publish(warehouse.paths, context.run_id)
-        context.log.info(f"Published {result.path} ({result.size_bytes / 1e6:.1f} MB)")
+        how = (
+            "written whole"
+            if result.whole
+            else f"the last one with {len(result.copied)} of {len(result.tables)} tables "
+            "replaced (the others unchanged)"
+        )
+        context.log.info(f"Published {result.path} ({result.size_bytes / 1e6:.1f} MB): {how}")
         tables = result.tables
         return dg.MaterializeResult(
             metadata={
                 "path": dg.MetadataValue.path(str(result.path)),
                 "size_mb": round(result.size_bytes / 1e6, 2),
                 "tables": dg.MetadataValue.json(tables),
+                "tables_copied": dg.MetadataValue.json(result.copied),
                 "dagster/row_count": sum(n for t, n in tables.items() if t.startswith("marts.")),
             }
         )

@@ -1,0 +1,74 @@
+"""Publishing copies what changed: the last published file, with only the tables whose
+content differs from the build's replaced, and the whole file written again now and then."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from pipelines.publish import FULL_REWRITE_EVERY, publish
+from pipelines.settings import Paths
+
+
+def _build(p: Paths) -> None:
+    p.build_dir.mkdir(parents=True)
+    with duckdb.connect(str(p.build_db)) as con:
+        con.execute("CREATE SCHEMA marts; CREATE SCHEMA ops; CREATE SCHEMA analytics")
+        con.execute("CREATE TABLE marts.a AS SELECT range AS id, range * 2 AS v FROM range(1000)")
+        con.execute("CREATE TABLE marts.b AS SELECT range AS id FROM range(10)")
+        con.execute("CREATE TABLE marts.c AS SELECT 'x' AS name")
+        con.execute("CREATE TABLE ops.check_results AS SELECT 1 AS run")
+        con.execute("CREATE VIEW analytics.a_view AS SELECT id, v FROM marts.a WHERE v > 10")
+        con.execute("COMMENT ON COLUMN marts.a.v IS 'EN: twice the id'")
+        con.execute("COMMENT ON COLUMN analytics.a_view.v IS 'EN: twice the id, over 10'")
+
+
+def _published(p: Paths, sql: str):
+    with duckdb.connect(str(p.warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_a_night_copies_the_tables_it_changed_and_keeps_the_rest(tmp_path: Path) -> None:
+    p = Paths(tmp_path / "data")
+    _build(p)
+    first = publish(p, "run1")
+    assert first.whole and sorted(first.copied) == [
+        "marts.a", "marts.b", "marts.c", "ops.check_results",
+    ]  # fmt: skip
+
+    # the same content rebuilt by dbt (new tables, same rows): nothing copied
+    with duckdb.connect(str(p.build_db)) as con:
+        con.execute("CREATE OR REPLACE TABLE marts.b AS SELECT range AS id FROM range(10)")
+        con.execute("COMMENT ON COLUMN marts.a.v IS 'EN: twice the id'")
+    assert publish(p, "run2").copied == []
+
+    # a night that changes two tables (a row of one, a comment of the other) copies two
+    with duckdb.connect(str(p.build_db)) as con:
+        con.execute("UPDATE marts.a SET v = -1 WHERE id = 500")
+        con.execute("COMMENT ON COLUMN marts.c.name IS 'EN: a name'")
+        con.execute("DROP TABLE marts.b")
+    third = publish(p, "run3")
+    assert not third.whole and sorted(third.copied) == ["marts.a", "marts.c"]
+    assert _published(p, "SELECT v FROM marts.a WHERE id = 500") == [(-1,)]
+    assert _published(p, "SELECT count(*) FROM analytics.a_view") == [(993,)]  # id 500 left it
+    tables = _published(p, "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY ALL")
+    assert ("marts", "b") not in tables and ("marts", "a") in tables
+    comments = dict(
+        _published(
+            p,
+            "SELECT table_name || '.' || column_name, comment FROM duckdb_columns() "
+            "WHERE comment IS NOT NULL",
+        )
+    )
+    assert comments == {
+        "a.v": "EN: twice the id",
+        "c.name": "EN: a name",
+        "a_view.v": "EN: twice the id, over 10",
+    }
+    assert third.tables["marts.a"] == 1000
+
+    # every FULL_REWRITE_EVERY nights the file is written whole: freed space goes back
+    nights = [publish(p, f"run{i}") for i in range(4, 4 + FULL_REWRITE_EVERY)]
+    assert any(n.whole for n in nights)
+    assert sorted(p.warehouse_dir.iterdir()) == [p.warehouse]  # no leftover
