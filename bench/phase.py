@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import build_state
+from pipelines.dbt_files import project_fingerprint, record_parse
 from pipelines.settings import DBT_PROJECT_DIR, Paths
 
 DBT = str(Path(sys.executable).parent / "dbt")
@@ -57,9 +58,12 @@ def build(p: Paths, full_refresh: bool) -> dict:
             *dbt_vars(p)]  # fmt: skip
     if full_refresh:
         args.append("--full-refresh")
+    files = project_fingerprint()
     subprocess.run(args, check=True)
-    # as the pipeline does after a build: the next nightly run may then be incremental
+    # as the pipeline does after a build: the next nightly run may then be incremental,
+    # and loads the manifest this build wrote without parsing the project again
     build_state.record_project(p)
+    record_parse(p.dbt_target, files)
     with duckdb.connect(str(p.build_db), read_only=True) as con:
         rows = con.execute(
             "SELECT sum(estimated_size) FROM duckdb_tables() WHERE schema_name = 'marts'"

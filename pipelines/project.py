@@ -11,7 +11,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
-from pipelines.dbt_files import project_fingerprint
+from pipelines.dbt_files import parsed_from_current_files, project_fingerprint, record_parse
 from pipelines.settings import DBT_PROJECT_DIR, Paths
 
 
@@ -40,18 +40,13 @@ def _cut_short(manifest: Path) -> bool:
         return True
 
 
-def _parsed_from(project: DbtProject) -> Path:
-    """The fingerprint of the project files the manifest was parsed from, beside it."""
-    return project.manifest_path.with_name("socialwh_project.sha256")
-
-
 def manifest_is_stale(project: DbtProject) -> bool:
-    """True when the manifest is missing, cut short, or parsed from other project files
+    """True when the manifest is missing, cut short, or made from other project files
     (the same fingerprint as the build state's "project changed")."""
-    manifest, parsed_from = project.manifest_path, _parsed_from(project)
-    if not manifest.exists() or _cut_short(manifest) or not parsed_from.exists():
+    manifest = project.manifest_path
+    if not manifest.exists() or _cut_short(manifest):
         return True
-    return parsed_from.read_text().strip() != project_fingerprint()
+    return not parsed_from_current_files(manifest.parent)
 
 
 def prepared_project(p: Paths) -> DbtProject:
@@ -63,5 +58,5 @@ def prepared_project(p: Paths) -> DbtProject:
         files = project_fingerprint()  # before the parse: an edit during it parses again
         cli = DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
         cli.cli(["parse", "--quiet"], target_path=project.target_path).wait()
-        _parsed_from(project).write_text(files + "\n")
+        record_parse(project.manifest_path.parent, files)
     return project

@@ -14,6 +14,7 @@ from packaging import version
 
 from data_checks.runner import RuleResult
 from pipelines import build_state
+from pipelines.dbt_files import project_fingerprint, record_parse
 from pipelines.defs.checks import record_results
 from pipelines.defs.preview import counts_and_preview
 from pipelines.defs.resources import Warehouse
@@ -105,6 +106,7 @@ def _build(context, dbt, warehouse: Warehouse, config: DbtBuildConfig, target_pa
         args += ["--exclude-resource-type", "unit_test"]
     # Reusing the project's target folder keeps dbt's partial-parse cache between nights
     # (a fresh folder per run re-parses everything); one dbt runs at a time.
+    files = project_fingerprint()  # what the manifest this build writes is made from
     invocation = dbt.cli(args, context=context, target_path=target_path)
     events, failure = [], None
     try:
@@ -128,6 +130,8 @@ def _build(context, dbt, warehouse: Warehouse, config: DbtBuildConfig, target_pa
     )
     if failure is not None:
         raise failure
+    if invocation.is_successful():
+        record_parse(target_path, files)  # the next load of the definitions parses nothing
     if invocation.is_successful() and not context.is_subset:
         build_state.record_project(p)
         build_state.record_build(p, build_state.fingerprint(p, engine))
