@@ -6,11 +6,13 @@ definitions (pipelines.definitions), for the data dir it serves.
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
+from pipelines import disk
 from pipelines.dbt_files import parsed_from_current_files, project_fingerprint, record_parse
 from pipelines.settings import DBT_PROJECT_DIR, Paths
 
@@ -58,5 +60,18 @@ def prepared_project(p: Paths) -> DbtProject:
         files = project_fingerprint()  # before the parse: an edit during it parses again
         cli = DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
         cli.cli(["parse", "--quiet"], target_path=project.target_path).wait()
+        _check_written(project.manifest_path, p)
         record_parse(project.manifest_path.parent, files)
     return project
+
+
+def _check_written(manifest: Path, p: Paths) -> None:
+    """dbt says its parse succeeded even when the disk filled while it wrote the manifest:
+    a manifest cut short is said here (as a full disk when there is no room left), never
+    recorded as parsed nor handed to Dagster to fail on as bad JSON."""
+    if not manifest.exists() or _cut_short(manifest):
+        said = f"dbt parse left {manifest} missing or cut short"
+        free = disk.free_bytes(manifest.parent)
+        if free is not None and free < disk.LOW_FREE_BYTES:
+            raise OSError(errno.ENOSPC, f"{said}: no space left on device")
+        raise RuntimeError(f"{said}; run `socialwh run` again (it parses the project anew)")
