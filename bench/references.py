@@ -1,15 +1,11 @@
-"""The two references the pipeline is measured against, on the same raw tables.
+"""The notebook reference: fct_post_performance and fct_content_performance as an analyst
+would compute them with pandas from the same raw tables (the floor of every mart, a
+hand-written DuckDB script, is bench/floor.py).
 
-1. FLOOR_SQL (floor_sql()): one hand-written DuckDB script computing fct_post_performance and
-   fct_content_performance in one pass from raw.* (and the reference seeds): the least
-   this machine needs to produce those numbers.
-2. pandas_reference(): the same two tables as an analyst would compute them in a
-   notebook with pandas.
-
-Both follow the models' rules (latest restatement per post and day, latest snapshot per
+It follows the models' rules (latest restatement per post and day, latest snapshot per
 post, reel detection, content-type map, theme from override > labels > caption, engagements
 with missing parts as 0, conversions attributed by utm_content = post id). `compare()`
-says where any of the three disagree.
+says where it and the pipeline disagree.
 """
 
 from __future__ import annotations
@@ -20,123 +16,10 @@ import unicodedata
 import duckdb
 import pandas as pd
 
-FOLD = "lower(strip_accents(coalesce({}, '')))"
-
-FLOOR_SQL = f"""
-CREATE OR REPLACE TEMP TABLE floor_post_performance AS
-WITH snapshots AS (
-    SELECT client, 'facebook' AS platform, post_id, publish_time AS local_time,
-           NULL::TIMESTAMP AS utc_time,
-           permalink, post_type AS source_post_type, custom_labels,
-           coalesce(title, description) AS caption, impressions, reach, reactions, comments,
-           shares, NULL::BIGINT AS saves, total_clicks AS clicks, snapshot_date, loaded_at,
-           source_row_number
-    FROM raw.facebook_posts
-    UNION ALL
-    SELECT client, 'instagram', post_id, publish_time, NULL, permalink, post_type, NULL,
-           description, impressions, reach, likes, comments, shares, saves,
-           CASE WHEN link_clicks IS NOT NULL OR profile_visits IS NOT NULL
-                THEN coalesce(link_clicks, 0) + coalesce(profile_visits, 0) END,
-           snapshot_date, loaded_at, source_row_number
-    FROM raw.instagram_posts
-    UNION ALL
-    -- LinkedIn's Created date is the page's local day: a local time, like Meta's
-    SELECT client, 'linkedin', post_id, created_date::TIMESTAMP, NULL, post_link,
-           coalesce(content_type, post_type), NULL, post_title, impressions, NULL, likes,
-           comments, reposts, NULL, clicks, snapshot_date, loaded_at, source_row_number
-    FROM raw.linkedin_posts
-),
-latest AS (  -- per post: the newest day, and that day's largest restatement (an aggregate
-             -- over the keys carrying the row: a window would sort every column along)
-    SELECT unnest(arg_max(s, (snapshot_date, coalesce(impressions, -9223372036854775808),
-                              loaded_at, source_row_number)))
-    FROM snapshots s
-    GROUP BY client, platform, post_id
-),
-posts AS (
-    SELECT l.client || '/' || l.platform || '/' || l.post_id AS post_key, l.*,
-           CASE WHEN l.utc_time IS NOT NULL THEN timezone('UTC', l.utc_time)
-                ELSE timezone(coalesce(c.timezone, 'America/Toronto'), l.local_time)
-           END AS published_at,
-           c.timezone,
-           CASE WHEN l.permalink LIKE '%/reel/%' THEN 'reel'
-                ELSE coalesce(ct.content_type, 'other') END AS content_type
-    FROM latest l
-    LEFT JOIN raw.clients c USING (client)
-    LEFT JOIN reference.content_type_map ct
-        ON l.platform = ct.platform AND {FOLD.format("l.source_post_type")} = ct.source_post_type
-),
-themes AS (  -- one constant pattern per theme (floor_sql), compiled once
-    SELECT p.post_key,
-           __THEME_OF__(p.custom_labels) AS label_theme,
-           __THEME_OF__(p.caption) AS caption_theme
-    FROM posts p
-),
-conversions AS (
-    SELECT client, utm_content AS post_id, count(*) AS conversions
-    FROM (SELECT * FROM raw.conversions QUALIFY row_number() OVER (
-              PARTITION BY client, conversion_key
-              ORDER BY loaded_at DESC, source_row_number DESC) = 1)
-    GROUP BY ALL
-)
-SELECT p.post_key, p.client, p.platform, p.content_type,
-       coalesce(o.theme, t.label_theme, t.caption_theme, 'other') AS theme,
-       timezone(coalesce(p.timezone, 'America/Toronto'), p.published_at)::DATE
-           AS published_date,
-       p.impressions, p.reach,
-       coalesce(p.reactions, 0) + coalesce(p.comments, 0) + coalesce(p.shares, 0)
-           + coalesce(p.saves, 0) + coalesce(p.clicks, 0) AS engagements,
-       p.clicks,
-       CASE WHEN p.client IN (SELECT client FROM raw.conversions)
-            THEN coalesce(v.conversions, 0) END AS conversions
-FROM posts p
-JOIN themes t USING (post_key)
-LEFT JOIN reference.post_theme_overrides o
-    ON p.client = o.client AND p.platform = o.platform AND p.post_id = o.post_id
-LEFT JOIN conversions v ON p.client = v.client AND p.post_id = v.post_id;
-
-CREATE OR REPLACE TEMP TABLE floor_content_performance AS
-SELECT client, platform, content_type, theme, grain AS period_grain,
-       date_trunc(grain, published_date)::DATE AS period_start,
-       count(*) AS posts, sum(impressions) AS impressions, sum(reach) AS reach_sum,
-       sum(engagements) AS engagements, sum(clicks) AS clicks,
-       sum(conversions) AS conversions
-FROM floor_post_performance, (VALUES ('week'), ('month'), ('quarter')) g(grain)
-GROUP BY ALL;
-"""
-
-
-def floor_sql(con: duckdb.DuckDBPyConnection) -> str:
-    """FLOOR_SQL with the theme rules of the reference.theme_keywords seed written in."""
-    rules = con.execute(
-        "SELECT theme, string_agg(keyword, '|' ORDER BY keyword) FROM reference.theme_keywords "
-        "GROUP BY theme ORDER BY min(priority), theme"
-    ).fetchall()
-
-    def theme_of(match: re.Match) -> str:
-        text = FOLD.format(match.group(1))
-        whens = " ".join(
-            f"WHEN regexp_matches({text}, '(^|[^a-z0-9])({words.replace(chr(39), chr(39) * 2)})"
-            f"(s|x)?($|[^a-z0-9])') THEN '{theme}'"
-            for theme, words in rules
-        )
-        return f"CASE {whens} END" if rules else "NULL::VARCHAR"
-
-    return re.sub(r"__THEME_OF__\(([^)]*)\)", theme_of, FLOOR_SQL)
-
-
 POST_COLUMNS = ["post_key", "content_type", "theme", "impressions", "reach", "engagements",
                 "clicks", "conversions"]  # fmt: skip
 CONTENT_KEYS = ["client", "platform", "content_type", "theme", "period_grain", "period_start"]
 CONTENT_METRICS = ["posts", "impressions", "reach_sum", "engagements", "clicks", "conversions"]
-
-
-def duckdb_floor(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
-    con.execute(floor_sql(con))
-    return (
-        con.sql("FROM floor_post_performance").df(),
-        con.sql("FROM floor_content_performance").df(),
-    )
 
 
 def _fold(s: pd.Series) -> pd.Series:

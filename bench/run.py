@@ -5,12 +5,12 @@ last day, then measures each phase in a fresh process (wall time, rows per secon
 RSS): loading the files, DuckDB's own read_csv over the same CSVs (the loading floor), a
 full dbt build, the checks, publish; then lands the last day and times an incremental
 nightly run (`socialwh run`, Dagster included) and a run with nothing new (the fixed
-overhead) beside a bare `python -c "import dagster"`. Beside the full build it times the
-two references of bench/references.py on the same raw tables (a one-pass DuckDB script:
-the floor; pandas: the notebook way) and, at S and M, checks that all three give the
-same numbers (exit 1 if not). Prints a table and the speed targets of issue 21 (value,
-limit, met), writes bench/results.json, and exits 1 when a target met in the previous
-results file is not met any more.
+overhead) beside a bare `python -c "import dagster"`. Beside the full build it times two
+references on the same raw tables: bench/floor.py, a hand-written DuckDB script of every
+mart (the floor), and bench/references.py, two marts the notebook way (pandas); at S and
+M it checks that both give the pipeline's numbers (exit 1 if not). Prints a table and the
+speed targets of issue 21 (value, limit, met), writes bench/results.json, and exits 1 when
+a target met in the previous results file is not met any more.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import references  # noqa: E402
+from bench import floor, references  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -150,6 +150,8 @@ def bench_size(size: str, work: Path, memory_limit: str, reuse_load: dict | None
             results["dbt_elapsed_s"] = {"full_build": _dbt_elapsed(data)}
         if phase == "checks":
             results["checks_own_s"] = figures.get("own_s")
+        if phase == "duckdb_floor":
+            results["floor_own_s"] = figures.get("own_s")
         if phase.startswith("publish"):
             results.setdefault("publish", {})[phase] = {
                 "own_s": figures.get("own_s"),
@@ -158,8 +160,9 @@ def bench_size(size: str, work: Path, memory_limit: str, reuse_load: dict | None
     with duckdb.connect(str(data / "build" / "social.duckdb"), read_only=True) as con:
         if size in COMPARED_SIZES:
             ours = references.pipeline_tables(con)
+            floor.compute(con)  # its temp tables, beside the marts on this connection
             results["agreement"] = {
-                **references.compare("duckdb_floor", ours, references.duckdb_floor(con)),
+                **floor.disagreements(con),
                 **references.compare("pandas", ours, references.pandas_reference(con)),
             }
         results["raw_snapshot_rows"] = con.execute(
@@ -224,9 +227,13 @@ def targets(size: str, r: dict, sizes: dict) -> dict:
             one_day / m_day if at_l and m_day else None, 1.2, True if at_l and m_day else None
         ),
         "full build dbt / floor of every mart": {
-            **_target(r["dbt_elapsed_s"]["full_build"] / p["duckdb_floor"]["wall_s"], 3, None),
-            "note": "the floor (bench/references.py) computes 2 of the 9 marts so far: not "
-            "yet the fair floor the target asks for",
+            **_target(
+                r["dbt_elapsed_s"]["full_build"] / (r.get("floor_own_s") or float("nan")),
+                3,
+                True if at_l else None,
+            ),
+            "note": "dbt's own elapsed time against bench/floor.py's, both without their "
+            "process start",
         },
         "publish when nothing changed s": {
             **_target(unchanged.get("own_s"), 1, True),
@@ -236,7 +243,11 @@ def targets(size: str, r: dict, sizes: dict) -> dict:
             **_target(unchanged.get("tables_copied"), 0, True),
             "note": "tests/test_publish.py: a night that changes two tables copies two",
         },
-        "load / read_csv": _target(p["load"]["wall_s"] / p["read_csv_floor"]["wall_s"], 1.5, True),
+        # at L, as the issue sets it: at S and M Python's start and Great Expectations'
+        # import outweigh the files
+        "load / read_csv": _target(
+            p["load"]["wall_s"] / p["read_csv_floor"]["wall_s"], 1.5, True if at_l else None
+        ),
         "peak memory MB": _target(max(x["peak_rss_mb"] for x in p.values()), 4096, True),
     }  # fmt: skip
     return out
@@ -323,7 +334,7 @@ def print_table(all_results: dict) -> None:
         if "agreement" in r:
             disagreements = {k: v for k, v in r["agreement"].items() if v}
             print(
-                "     pipeline, DuckDB floor and pandas agree on every number"
+                "     pipeline, DuckDB floor (every mart) and pandas (two) agree on every number"
                 if not disagreements
                 else f"     DISAGREEMENTS: {disagreements}"
             )
