@@ -10,15 +10,14 @@ import errno
 import sys
 from pathlib import Path
 
-from dagster_dbt import DbtCliResource, DbtProject
-
 from pipelines import disk
 from pipelines.dbt_files import parsed_from_current_files, project_fingerprint, record_parse
+from pipelines.dbt_light import dagster_dbt
 from pipelines.settings import DBT_PROJECT_DIR, Paths
 
 
-def dbt_project(p: Paths) -> DbtProject:
-    return DbtProject(
+def dbt_project(p: Paths) -> dagster_dbt.DbtProject:
+    return dagster_dbt.DbtProject(
         project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=p.dbt_target
     )
 
@@ -42,7 +41,7 @@ def _cut_short(manifest: Path) -> bool:
         return True
 
 
-def manifest_is_stale(project: DbtProject) -> bool:
+def manifest_is_stale(project: dagster_dbt.DbtProject) -> bool:
     """True when the manifest is missing, cut short, or made from other project files
     (the same fingerprint as the build state's "project changed")."""
     manifest = project.manifest_path
@@ -51,14 +50,14 @@ def manifest_is_stale(project: DbtProject) -> bool:
     return not parsed_from_current_files(manifest.parent)
 
 
-def prepared_project(p: Paths) -> DbtProject:
+def prepared_project(p: Paths) -> dagster_dbt.DbtProject:
     """The project with a manifest that matches its files: runs, tests and the UI never
     load a stale one (`dbt parse` when needed)."""
     project = dbt_project(p)
     if manifest_is_stale(project):
         p.build_dir.mkdir(parents=True, exist_ok=True)
         files = project_fingerprint()  # before the parse: an edit during it parses again
-        cli = DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
+        cli = dagster_dbt.DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
         cli.cli(["parse", "--quiet"], target_path=project.target_path).wait()
         _check_written(project.manifest_path, p)
         record_parse(project.manifest_path.parent, files)

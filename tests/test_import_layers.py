@@ -35,6 +35,7 @@ LAYERS: list[set[str]] = [
     },
     {"pipelines.run_report"},  # the typed run report: read by status, written by runs
     {"pipelines.dbt_files"},  # the dbt project's fingerprint: build state and manifest
+    {"pipelines.dbt_light"},  # dagster-dbt imported without dbt-core's modules
     {
         "pipelines.settings",
         "pipelines.privacy",

@@ -9,16 +9,19 @@ from typing import Any
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 
 from data_checks.runner import RuleResult
 from pipelines import build_state
 from pipelines.dbt_files import project_fingerprint, record_parse
+from pipelines.dbt_light import dagster_dbt
 from pipelines.defs.checks import record_results
 from pipelines.defs.preview import counts_and_preview
 from pipelines.defs.resources import Warehouse
 from pipelines.project import dbt_executable
+
+DagsterDbtTranslator, DbtCliResource = dagster_dbt.DagsterDbtTranslator, dagster_dbt.DbtCliResource
+DbtProject, dbt_assets = dagster_dbt.DbtProject, dagster_dbt.dbt_assets
 
 
 class SocialwhTranslator(DagsterDbtTranslator):
