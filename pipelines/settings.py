@@ -95,13 +95,18 @@ def private_files(*paths: Path) -> None:
 ENGINES = ("duckdb", "spark")
 
 
+def engine_named(value: str, said_as: str = "engine") -> str:
+    """The engine a setting names (blank: duckdb), or a clear error naming the setting."""
+    name = value.strip().lower() or "duckdb"
+    if name not in ENGINES:
+        raise ValueError(f"{said_as}={value!r} is not an engine: one of {', '.join(ENGINES)}")
+    return name
+
+
 def engine() -> str:
     """Where dbt builds the models: DuckDB (default, embedded) or Spark (SOCIALWH_ENGINE,
     `socialwh run --engine`)."""
-    value = os.environ.get("SOCIALWH_ENGINE", "").strip().lower() or "duckdb"
-    if value not in ENGINES:
-        raise ValueError(f"SOCIALWH_ENGINE={value!r} is not an engine: one of {', '.join(ENGINES)}")
-    return value
+    return engine_named(os.environ.get("SOCIALWH_ENGINE", ""), "SOCIALWH_ENGINE")
 
 
 def paths() -> Paths:

@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 
 from pipelines import build_db
-from pipelines.settings import ENGINES, Paths
+from pipelines.settings import Paths, engine_named
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -39,10 +39,7 @@ class Warehouse(dg.ConfigurableResource):
 
     @property
     def on_spark(self) -> bool:
-        engine = self.engine.strip().lower() or "duckdb"
-        if engine not in ENGINES:
-            raise ValueError(f"engine {engine!r} is not one of {', '.join(ENGINES)}")
-        return engine == "spark"
+        return engine_named(self.engine) == "spark"
 
     def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         """The build database, waiting while another step's process holds it."""
