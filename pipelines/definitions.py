@@ -24,10 +24,10 @@ def build_defs(warehouse: Warehouse, manifest_home: Paths) -> dg.Definitions:
         nightly_schedule,
     )
     from pipelines.defs.checks import GX_CHECKS
-    from pipelines.defs.dbt import build_dbt_models, dbt_resource, layer_keys
+    from pipelines.defs.dbt import build_dbt_models, layer_keys
     from pipelines.defs.publish import build_published_warehouse
     from pipelines.defs.raw import landing_files
-    from pipelines.project import prepared_project
+    from pipelines.project import dbt_resource, prepared_project
 
     project = prepared_project(manifest_home)
     dbt_models = build_dbt_models(project)

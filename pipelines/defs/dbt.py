@@ -1,15 +1,12 @@
 """The dbt models, one Dagster asset per model, keyed <layer>/<model> so lineage reads by layer."""
 
-import importlib.metadata
 import json
 from collections.abc import Mapping
-from functools import cached_property
 from graphlib import TopologicalSorter
 from typing import Any
 
 import dagster as dg
 import duckdb
-from packaging import version
 
 from data_checks.runner import RuleResult
 from pipelines import build_state
@@ -18,9 +15,9 @@ from pipelines.dbt_light import dagster_dbt
 from pipelines.defs.checks import record_results
 from pipelines.defs.preview import counts_and_preview
 from pipelines.defs.resources import Warehouse
-from pipelines.project import dbt_executable
+from pipelines.project import SocialwhDbtCli
 
-DagsterDbtTranslator, DbtCliResource = dagster_dbt.DagsterDbtTranslator, dagster_dbt.DbtCliResource
+DagsterDbtTranslator = dagster_dbt.DagsterDbtTranslator
 DbtProject, dbt_assets = dagster_dbt.DbtProject, dagster_dbt.dbt_assets
 
 
@@ -52,7 +49,7 @@ def build_dbt_models(project: DbtProject) -> dg.AssetsDefinition:
     )
     def dbt_models(
         context: dg.AssetExecutionContext,
-        dbt: DbtCliResource,
+        dbt: SocialwhDbtCli,
         warehouse: Warehouse,
         config: DbtBuildConfig,
     ):
@@ -165,26 +162,6 @@ def _as_rule_result(check: dg.AssetCheckResult) -> RuleResult:
         blocking=blocking,
         why="dbt test (schema yml)",
     )
-
-
-class SocialwhDbtCli(DbtCliResource):
-    """dagster-dbt opens dbt's adapter in the run's process before starting dbt, only to
-    fetch row counts and column metadata on request; we read counts ourselves
-    (_with_counts_and_preview), so that second dbt start-up (1.5 s a run) is skipped.
-    It also starts `dbt --version` once per process to learn the version (2.9 s a night):
-    the dbt we run is the dbt-core package installed beside us, whose version the package
-    metadata gives at once."""
-
-    def _initialize_dbt_core_adapter(self, args):  # dagster-dbt's hook
-        return None
-
-    @cached_property
-    def _cli_version(self) -> version.Version:  # dagster-dbt's hook
-        return version.parse(importlib.metadata.version("dbt-core"))
-
-
-def dbt_resource(project: DbtProject) -> SocialwhDbtCli:
-    return SocialwhDbtCli(project_dir=project, dbt_executable=dbt_executable())
 
 
 def layer_keys(dbt_models: dg.AssetsDefinition, layer: str) -> list[dg.AssetKey]:
