@@ -49,6 +49,8 @@ PHASES = (
     "publish",
     "publish_unchanged",  # again, nothing changed since: what publishing costs then
 )
+PIPELINE_PHASES = ("load", "full_build", "checks", "publish", "publish_unchanged",
+                   "nightly_incremental", "nothing_new_run")  # fmt: skip
 COMPARED_SIZES = ("S", "M")  # the three implementations are checked number by number
 
 
@@ -248,7 +250,10 @@ def targets(size: str, r: dict, sizes: dict) -> dict:
         "load / read_csv": _target(
             p["load"]["wall_s"] / p["read_csv_floor"]["wall_s"], 1.5, True if at_l else None
         ),
-        "peak memory MB": _target(max(x["peak_rss_mb"] for x in p.values()), 4096, True),
+        # the pipeline's own processes, not the references beside them (pandas: 17 GB at L)
+        "peak memory MB": _target(
+            max(x["peak_rss_mb"] for k, x in p.items() if k in PIPELINE_PHASES), 4096, True
+        ),
     }  # fmt: skip
     return out
 
