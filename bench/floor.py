@@ -202,18 +202,14 @@ SELECT post_key, client, platform, snapshot_date AS date,
        engagements - coalesce(lag(engagements) OVER w, 0) AS engagements,
        clicks - coalesce(lag(clicks) OVER w, 0) AS clicks,
        reach AS reach_to_date, impressions AS impressions_to_date,
+       engagements AS engagements_to_date,
        coalesce(impressions < lag(impressions) OVER w OR engagements < lag(engagements) OVER w
                 OR clicks < lag(clicks) OVER w, false) AS lifetime_decreased
 FROM floor_snapshots
 WINDOW w AS (PARTITION BY post_key ORDER BY snapshot_date);
 
 CREATE OR REPLACE TEMP TABLE floor_post_at_age AS
-WITH daily AS (
-    SELECT post_key, date, impressions_to_date, reach_to_date,
-           sum(engagements) OVER (PARTITION BY post_key ORDER BY date) AS engagements_to_date
-    FROM floor_post_daily
-),
-published AS (
+WITH published AS (
     SELECT p.post_key, timezone(c.timezone, p.published_at)::DATE AS day
     FROM floor_post_performance AS p JOIN raw.clients AS c USING (client)
 )
@@ -227,7 +223,8 @@ SELECT p.post_key,
        max(impressions_to_date) FILTER (WHERE d.date = p.day + 28) AS impressions_28d,
        max(reach_to_date) FILTER (WHERE d.date = p.day + 28) AS reach_28d,
        max(engagements_to_date) FILTER (WHERE d.date = p.day + 28) AS engagements_28d
-FROM published AS p LEFT JOIN daily AS d USING (post_key)
+FROM published AS p LEFT JOIN floor_post_daily AS d
+    ON d.post_key = p.post_key AND d.date IN (p.day + 1, p.day + 7, p.day + 28)
 GROUP BY p.post_key;
 
 CREATE OR REPLACE TEMP TABLE floor_post_benchmarks AS
@@ -380,7 +377,7 @@ MARTS = {
     "fct_post_daily": (
         ["post_key", "date"],
         ["days_covered", "impressions", "engagements", "clicks", "reach_to_date",
-         "impressions_to_date", "lifetime_decreased"],
+         "impressions_to_date", "engagements_to_date", "lifetime_decreased"],
     ),
     "fct_post_at_age": (
         ["post_key"],

@@ -250,9 +250,10 @@ def test_every_fact_table_matches_values_worked_out_by_hand(data_dir: Path) -> N
 
 
 def test_a_later_nights_corrections_replace_what_they_restate(data_dir: Path) -> None:
-    """Meta lowers a lifetime total (invalid views removed); a booking system re-exports a
-    day without a cancelled booking; a call log without ids corrects one call's value.
-    The newest load wins each time, and the lowered total is a warning."""
+    """Meta lowers a lifetime total (invalid views removed); Ads Manager re-exports a day
+    with its final spend; a booking system re-exports a day without a cancelled booking; a
+    call log without ids corrects one call's value. The newest load wins each time (on an
+    incremental night), and the lowered total is a warning."""
     landing = data_dir / "landing"
     write_exports(landing)
     c = landing / "clinique-test"
@@ -271,6 +272,14 @@ def test_a_later_nights_corrections_replace_what_they_restate(data_dir: Path) ->
         "1400,0,1050,40,6,6,20,15\n",
         "2026-03-02",
     )
+    exported(  # Mar 1 re-exported by Ads Manager: the spend it billed in the end
+        c / "ads" / "ads-reexport.csv",
+        "Reporting starts,Reporting ends,Campaign name,Ad name,Ad ID,Objective,Reach,"
+        "Impressions,Amount spent (CAD),Link clicks,Clicks (all),Results\n"
+        "2026-03-01,2026-03-01,Prise de rendez-vous,Vidéo,900,Traffic,1700,2100,12.00,22,27,"
+        "21\n",
+        "2026-03-03",
+    )
     exported(  # c4 was cancelled: the re-export of Mar 2 no longer has it
         c / "conv" / "conversions-reexport.csv",
         "conversion_id,occurred_at,conversion_type,utm_source,utm_campaign,utm_content\n"
@@ -287,6 +296,7 @@ def test_a_later_nights_corrections_replace_what_they_restate(data_dir: Path) ->
     )
     night = socialwh("run", data=data_dir, check=True)
     assert "PUBLISHED" in night.stdout
+    assert "The dbt project (models, macros or seeds) changed" not in night.stdout + night.stderr
     assert "restated_downward" in night.stdout and "clinique-test/facebook/101" in night.stdout
 
     con = duckdb.connect(str(data_dir / "warehouse" / "social.duckdb"), read_only=True)
@@ -297,6 +307,11 @@ def test_a_later_nights_corrections_replace_what_they_restate(data_dir: Path) ->
     assert con.execute("""
         SELECT d.impressions FROM marts.fct_post_daily d JOIN marts.dim_post p USING (post_key)
         WHERE p.post_id = '101' AND d.date = DATE '2026-03-02'""").fetchone() == (400,)
+    # the re-exported window replaces the first export's row, not beside it
+    assert con.execute(
+        "SELECT date::VARCHAR, spend, impressions, reach, link_clicks, results "
+        "FROM marts.fct_campaign_daily"
+    ).fetchall() == [("2026-03-01", 12.0, 2100, 1700, 22, 21)]
     conversions = con.execute("""
         SELECT occurred_at::DATE::VARCHAR, conversion_type, count(*), sum(value)
         FROM marts.fct_conversions GROUP BY ALL ORDER BY ALL""").fetchall()

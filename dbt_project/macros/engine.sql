@@ -27,22 +27,25 @@
 {%- endmacro %}
 
 {# One row per group: the row with the largest `order_by` tuple, read whole (see
-   newest_rows for why). DuckDB picks the winner's rowid over the keys only; Spark has no
-   rowid, so it keeps the largest (order, row) struct of each group and unpacks it. #}
-{% macro rows_with_max(relation, group_by, order_by, where) %}
-    {{- return(adapter.dispatch('rows_with_max', 'socialwh')(relation, group_by, order_by, where)) -}}
+   newest_rows for why). DuckDB picks the winner's row id over the keys only (`row_id`: the
+   table's rowid, or the raw table's rowid carried by a one-to-one view); Spark has no row
+   id, so it keeps the largest (order, row) struct of each group and unpacks it. `where`
+   limits both the groups and the rows read (a night's touched keys). #}
+{% macro rows_with_max(relation, group_by, order_by, where, row_id='rowid') %}
+    {{- return(adapter.dispatch('rows_with_max', 'socialwh')(relation, group_by, order_by, where, row_id)) -}}
 {% endmacro %}
-{% macro default__rows_with_max(relation, group_by, order_by, where) %}
+{% macro default__rows_with_max(relation, group_by, order_by, where, row_id) %}
     select *
     from {{ relation }}
-    where rowid in (
-        select arg_max(rowid, ({{ order_by }}))
+    where {{ row_id }} in (
+        select arg_max({{ row_id }}, ({{ order_by }}))
         from {{ relation }}
         {% if where %}where {{ where }}{% endif %}
         group by {{ group_by }}
     )
+    {% if where %}and ({{ where }}){% endif %}
 {% endmacro %}
-{% macro spark__rows_with_max(relation, group_by, order_by, where) %}
+{% macro spark__rows_with_max(relation, group_by, order_by, where, row_id) %}
     select newest.winner.*
     from (
         select max_by(struct(*), struct({{ order_by }})) as winner
@@ -51,6 +54,15 @@
         group by {{ group_by }}
     ) as newest
 {% endmacro %}
+
+{# The row's own id in a raw table, carried by a one-to-one staging view so that a model
+   can deduplicate the view's rows the way it would the table's (rows_with_max). Spark has
+   no row id and needs none there. #}
+{% macro raw_row_id() %}
+    {{- return(adapter.dispatch('raw_row_id', 'socialwh')()) -}}
+{% endmacro %}
+{% macro default__raw_row_id() %}rowid{% endmacro %}
+{% macro spark__raw_row_id() %}cast(null as bigint){% endmacro %}
 
 {# The instant of a wall-clock time read in time zone `tz` (Meta's publish times). #}
 {% macro local_to_instant(local_ts, tz) %}

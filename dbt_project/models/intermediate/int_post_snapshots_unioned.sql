@@ -4,9 +4,12 @@
 --
 -- Incremental: a nightly run rebuilds only the (post, export day) pairs that files loaded
 -- since the last build touch, each from all its raw rows, so the result equals a full
--- refresh whatever order files arrive in. When the content-type map has changed since the
--- rows were built (content_map_version), every snapshot is rebuilt: a `dbt build` by hand
--- after editing the seed is right without --full-refresh.
+-- refresh whatever order files arrive in. The restatements of those pairs are picked
+-- here (macro latest_restatement over the one-to-one staging views), after the touched
+-- filter: deduplicating all 6.7 million raw snapshots at L cost 4-11 s a night. When the
+-- content-type map has changed since the rows were built (content_map_version), every
+-- snapshot is rebuilt: a `dbt build` by hand after editing the seed is right without
+-- --full-refresh.
 {{ config(
     materialized=incremental_or_table(),
     unique_key=['post_key', 'snapshot_date'],
@@ -19,6 +22,27 @@
     link_clicks, snapshot_date, loaded_at, source_path
 {% endset %}
 {% set published_at = local_to_instant('published_at_local', "coalesce(c.timezone, 'America/Toronto')") %}
+{# per platform: the (client, post, export day) keys of its raw rows loaded since the last
+   build; none (everything) on a full build or when the content-type map changed #}
+{% set raw_posts = {
+    'facebook': source('raw', 'facebook_posts'),
+    'instagram': source('raw', 'instagram_posts'),
+    'linkedin': source('raw', 'linkedin_posts'),
+} %}
+{% set touched = {} %}
+{% if is_incremental() and execute %}
+    {% set stale = run_query(
+        "select count(*) from " ~ this ~ " where content_map_version <> '" ~ content_map_version ~ "'"
+    ).columns[0].values()[0] %}
+    {% if stale == 0 %}
+        {% set since %}(select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }}){% endset %}
+        {% for platform, raw_table in raw_posts.items() %}
+            {% do touched.update({platform:
+                "(client, post_id, snapshot_date) in (select client, post_id, snapshot_date from "
+                ~ raw_table ~ " where loaded_at > " ~ since ~ ")"}) %}
+        {% endfor %}
+    {% endif %}
+{% endif %}
 
 with clients as (
     select client, timezone from {{ ref('stg_clients__clients') }}
@@ -28,32 +52,30 @@ content_types as (
     select platform, source_post_type, content_type from {{ ref('content_type_map') }}
 ),
 
-{% if is_incremental() %}
-touched as (
-    {% set since %}(select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }}){% endset %}
-    select client, 'facebook' as platform, post_id, snapshot_date
-    from {{ source('raw', 'facebook_posts') }} where loaded_at > {{ since }}
-    union
-    select client, 'instagram', post_id, snapshot_date
-    from {{ source('raw', 'instagram_posts') }} where loaded_at > {{ since }}
-    union
-    select client, 'linkedin', post_id, snapshot_date
-    from {{ source('raw', 'linkedin_posts') }} where loaded_at > {{ since }}
+facebook as (
+    {{ latest_restatement(ref('stg_meta__facebook_posts'), where=touched.get('facebook')) }}
 ),
-{% endif %}
+
+instagram as (
+    {{ latest_restatement(ref('stg_meta__instagram_posts'), where=touched.get('instagram')) }}
+),
+
+linkedin as (
+    {{ latest_restatement(ref('stg_linkedin__posts'), where=touched.get('linkedin')) }}
+),
 
 -- Meta exports publish times in the page's zone (the client's); LinkedIn a local date.
 snapshots as (
     select {{ post_columns }}, {{ published_at }} as published_at
-    from {{ ref('stg_meta__facebook_posts') }}
+    from facebook
     left join clients as c using (client)
     union all
     select {{ post_columns }}, {{ published_at }}
-    from {{ ref('stg_meta__instagram_posts') }}
+    from instagram
     left join clients as c using (client)
     union all
     select {{ post_columns }}, {{ published_at }}
-    from {{ ref('stg_linkedin__posts') }}
+    from linkedin
     left join clients as c using (client)
 )
 
@@ -89,9 +111,3 @@ select
 from snapshots as s
 left join content_types as ct
     on s.platform = ct.platform and {{ folded('s.source_post_type') }} = ct.source_post_type
-{% if is_incremental() %}
-where (s.client, s.platform, s.post_id, s.snapshot_date) in (select * from touched)
-    or exists (
-        select 1 from {{ this }} where content_map_version <> '{{ content_map_version }}'
-    )
-{% endif %}

@@ -60,6 +60,7 @@ select
     clicks - coalesce(previous_clicks, 0) as clicks,
     reach as reach_to_date,
     impressions as impressions_to_date,
+    engagements as engagements_to_date,
     coalesce(impressions < previous_impressions or engagements < previous_engagements
              or clicks < previous_clicks, false) as lifetime_decreased,
     loaded_at

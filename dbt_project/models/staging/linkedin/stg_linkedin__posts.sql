@@ -1,10 +1,7 @@
--- One row per LinkedIn post and snapshot date. LinkedIn reports no reach (NULL, never 0)
+-- LinkedIn post snapshots: one row per raw row, deduplicated in int_post_snapshots_unioned
+-- (see stg_meta__facebook_posts). LinkedIn reports no reach (NULL, never 0)
 -- and no saves; Reposts are shares. Created date is the page's local calendar day, as
 -- LinkedIn shows it: never shifted by a time zone.
-with deduplicated as (
-    {{ latest_restatement(source('raw', 'linkedin_posts')) }}
-)
-
 select
     client,
     'linkedin' as platform,
@@ -27,5 +24,7 @@ select
     cast(null as bigint) as link_clicks,
     snapshot_date,
     loaded_at,
-    source_path
-from deduplicated
+    source_path,
+    source_row_number,
+    {{ raw_row_id() }} as raw_row_id
+from {{ source('raw', 'linkedin_posts') }}

@@ -5,8 +5,13 @@
 -- segments), so they are NULL where rows were summed.
 --
 -- A table, unlike the other staging models: fct_campaign_daily and, twice,
--- int_conversions_attributed read it.
-{{ config(materialized='table') }}
+-- int_conversions_attributed read it. Incremental like stg_meta__ad_rows: the windows whose
+-- rows that model rebuilt since this one's last build are summed again.
+{{ config(
+    materialized=incremental_or_table(),
+    unique_key=['client', 'date_start', 'date_end'],
+    incremental_strategy='delete+insert',
+) }}
 
 select
     client,
@@ -34,4 +39,10 @@ select
     max(snapshot_date) as snapshot_date,
     max(loaded_at) as loaded_at
 from {{ ref('stg_meta__ad_rows') }}
+{% if is_incremental() %}
+where (client, reporting_start, reporting_end) in (
+    select client, reporting_start, reporting_end from {{ ref('stg_meta__ad_rows') }}
+    where loaded_at > (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
+)
+{% endif %}
 group by client, ad_key, reporting_start, reporting_end

@@ -1,8 +1,7 @@
--- One row per Facebook post and snapshot date, renamed to the project's vocabulary.
--- When two files of the same day restate a post, the larger (later) restatement wins.
-with deduplicated as (
-    {{ latest_restatement(source('raw', 'facebook_posts')) }}
-)
+-- Facebook post snapshots renamed to the project's vocabulary: one row per raw row. Two
+-- files can restate a post's day; int_post_snapshots_unioned keeps one (macro
+-- latest_restatement) after picking the posts a night touched, which a deduplicating view
+-- would not let it do (DuckDB does not push that filter through the grouping).
 
 select
     client,
@@ -28,5 +27,7 @@ select
     link_clicks,
     snapshot_date,
     loaded_at,
-    source_path
-from deduplicated
+    source_path,
+    source_row_number,
+    {{ raw_row_id() }} as raw_row_id
+from {{ source('raw', 'facebook_posts') }}

@@ -1,10 +1,7 @@
--- One row per Instagram post and snapshot date, in the project's vocabulary.
+-- Instagram post snapshots in the project's vocabulary: one row per raw row, deduplicated
+-- in int_post_snapshots_unioned (see stg_meta__facebook_posts).
 -- Likes are Instagram's reactions; clicks are link clicks plus profile visits (the
 -- clicks the export reports), NULL when the export has neither.
-with deduplicated as (
-    {{ latest_restatement(source('raw', 'instagram_posts')) }}
-)
-
 select
     client,
     'instagram' as platform,
@@ -27,5 +24,7 @@ select
     link_clicks,
     snapshot_date,
     loaded_at,
-    source_path
-from deduplicated
+    source_path,
+    source_row_number,
+    {{ raw_row_id() }} as raw_row_id
+from {{ source('raw', 'instagram_posts') }}
