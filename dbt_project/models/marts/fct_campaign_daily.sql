@@ -41,8 +41,13 @@ by_ad as (
     group by all
 ),
 
+-- each campaign's reporting windows, with what its rows spent (the shares of by_campaign)
 windows as (
-    select distinct client, lower(campaign) as campaign_folded, date_start, date_end from ads
+    select
+        client, lower(campaign) as campaign_folded, date_start, date_end,
+        sum(coalesce(spend, 0)) as spend, count(*) as ad_rows
+    from ads
+    group by client, lower(campaign), date_start, date_end
 ),
 
 by_campaign as (  -- conversions that name the campaign but no ad
@@ -61,21 +66,6 @@ by_campaign as (  -- conversions that name the campaign but no ad
     ) as credited
     where latest_first = 1
     group by all
-),
-
-attributed as (
-    select
-        a.client, a.ad_key, a.date_start, a.date_end,
-        coalesce(b.conversions, 0) + coalesce(k.conversions, 0) * coalesce(
-            coalesce(a.spend, 0) / nullif(sum(coalesce(a.spend, 0)) over w, 0),
-            cast(1 as double) / count(*) over w
-        ) as attributed_conversions
-    from ads as a
-    left join by_ad as b using (client, ad_key, date_start, date_end)
-    left join by_campaign as k
-        on k.client = a.client and k.campaign_folded = lower(a.campaign)
-        and k.date_start = a.date_start and k.date_end = a.date_end
-    window w as (partition by a.client, lower(a.campaign), a.date_start, a.date_end)
 )
 
 select
@@ -106,6 +96,19 @@ select
     a.attributed_conversions,
     {{ paid_rates('a') }}
 from (
-    select ads.*, t.attributed_conversions
-    from ads join attributed as t using (client, ad_key, date_start, date_end)
+    select
+        ads.*,
+        coalesce(b.conversions, 0) + coalesce(k.conversions, 0) * coalesce(
+            coalesce(ads.spend, 0) / nullif(w.spend, 0), cast(1 as double) / w.ad_rows
+        ) as attributed_conversions
+    from ads
+    join windows as w
+        on w.client = ads.client and w.campaign_folded is not distinct from lower(ads.campaign)
+        and w.date_start = ads.date_start and w.date_end = ads.date_end
+    left join by_ad as b
+        on b.client = ads.client and b.ad_key = ads.ad_key
+        and b.date_start = ads.date_start and b.date_end = ads.date_end
+    left join by_campaign as k
+        on k.client = w.client and k.campaign_folded = w.campaign_folded
+        and k.date_start = w.date_start and k.date_end = w.date_end
 ) as a
