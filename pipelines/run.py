@@ -8,7 +8,7 @@ import uuid
 
 from pipelines import run_lock
 from pipelines.instance import open_instance
-from pipelines.quiet_night import nothing_new, record
+from pipelines.quiet_night import list_landing_early, nothing_new, record
 from pipelines.settings import Paths
 
 # cron may start a run while last night's is still going: wait for it rather than fail.
@@ -22,21 +22,29 @@ def run_nightly(
     accept_drop: list[str] | None = None,
 ) -> int:
     p.ensure()
+    quiet_check = not (full_refresh or accept_drop)
+    listed = list_landing_early(p) if quiet_check else None
     from pipelines.run_report import save_report
 
     instance = open_instance(p)
     run_id = str(uuid.uuid4())
+    waited = []
+
+    def waiting(message: str) -> None:
+        waited.append(message)
+        print(message, file=sys.stderr)
+
     try:
-        run_lock.acquire(
-            p, run_id, WAIT_FOR_OTHER_RUN_S, on_wait=lambda m: print(m, file=sys.stderr)
-        )
+        run_lock.acquire(p, run_id, WAIT_FOR_OTHER_RUN_S, on_wait=waiting)
     except run_lock.RunInProgress as busy:
         print(f"socialwh: gave up waiting: {busy}", file=sys.stderr)
         return 1
     try:
         dead = mark_dead_runs_failed(instance)
         quiet, writing = (
-            (False, []) if full_refresh or accept_drop or dead else nothing_new(p, engine)
+            nothing_new(p, engine, None if waited else listed)
+            if quiet_check and not dead
+            else (False, [])
         )
         if quiet:
             report = record(p, instance, writing, run_id)
