@@ -72,3 +72,47 @@ def test_a_night_copies_the_tables_it_changed_and_keeps_the_rest(tmp_path: Path)
     nights = [publish(p, f"run{i}") for i in range(4, 4 + FULL_REWRITE_EVERY)]
     assert any(n.whole for n in nights)
     assert sorted(p.warehouse_dir.iterdir()) == [p.warehouse]  # no leftover
+
+
+def test_a_large_mart_a_night_touches_a_little_of_is_patched_key_by_key(tmp_path: Path) -> None:
+    """fct_post_daily: the rows of the posts whose rows changed are replaced, the others
+    kept; a night that changes most posts, or the columns, copies the table whole."""
+    p = Paths(tmp_path / "data")
+    p.build_dir.mkdir(parents=True)
+    daily = (
+        "SELECT 'c/facebook/' || (range // 10) AS post_key, DATE '2026-03-01' + "
+        "CAST(range % 10 AS INTEGER) AS date, range AS impressions FROM range(1000)"
+    )
+    with duckdb.connect(str(p.build_db)) as con:
+        con.execute("CREATE SCHEMA marts; CREATE SCHEMA ops; CREATE SCHEMA analytics")
+        con.execute(f"CREATE TABLE marts.fct_post_daily AS {daily}")
+    assert publish(p, "run1").whole
+
+    with duckdb.connect(str(p.build_db)) as con:  # a night: post 7 restated, post 99 gone,
+        con.execute(  # post 100 new, the rows rebuilt by dbt in another order
+            f"CREATE OR REPLACE TABLE marts.fct_post_daily AS SELECT * FROM ({daily}) "
+            "WHERE post_key <> 'c/facebook/99' UNION ALL SELECT 'c/facebook/100', "
+            "DATE '2026-03-10', 5 ORDER BY random()"
+        )
+        con.execute(
+            "UPDATE marts.fct_post_daily SET impressions = -1 "
+            "WHERE post_key = 'c/facebook/7' AND date = DATE '2026-03-02'"
+        )
+    night = publish(p, "run2")
+    assert night.copied == night.patched == ["marts.fct_post_daily"]
+    with duckdb.connect(str(p.warehouse), read_only=True) as con:
+        con.execute(f"ATTACH '{p.build_db}' AS build (READ_ONLY)")
+        assert con.execute(
+            "SELECT count(*) FROM (SELECT * FROM marts.fct_post_daily EXCEPT ALL "
+            "SELECT * FROM build.marts.fct_post_daily)"
+        ).fetchall() == [(0,)]
+        assert con.execute("SELECT count(*) FROM marts.fct_post_daily").fetchall() == [(991,)]
+
+    with duckdb.connect(str(p.build_db)) as con:  # most posts change: copied whole
+        con.execute("UPDATE marts.fct_post_daily SET impressions = impressions + 1")
+    assert publish(p, "run3").patched == []
+    with duckdb.connect(str(p.build_db)) as con:  # a new column: copied whole
+        con.execute("ALTER TABLE marts.fct_post_daily ADD COLUMN clicks INTEGER DEFAULT 0")
+    later = publish(p, "run4")
+    assert later.copied == ["marts.fct_post_daily"] and later.patched == []
+    assert _published(p, "SELECT count(clicks) FROM marts.fct_post_daily") == [(991,)]

@@ -30,6 +30,11 @@ def build_published_warehouse(models: list[dg.AssetKey]) -> dg.AssetsDefinition:
             if result.whole
             else f"the last one with {len(result.copied)} of {len(result.tables)} tables "
             "replaced (the others unchanged)"
+            + (
+                f"; {', '.join(result.patched)} only for the keys whose rows changed"
+                if result.patched
+                else ""
+            )
         )
         context.log.info(f"Published {result.path} ({result.size_bytes / 1e6:.1f} MB): {how}")
         tables = result.tables
@@ -39,6 +44,7 @@ def build_published_warehouse(models: list[dg.AssetKey]) -> dg.AssetsDefinition:
                 "size_mb": round(result.size_bytes / 1e6, 2),
                 "tables": dg.MetadataValue.json(tables),
                 "tables_copied": dg.MetadataValue.json(result.copied),
+                "tables_patched_by_key": dg.MetadataValue.json(result.patched),
                 "dagster/row_count": sum(n for t, n in tables.items() if t.startswith("marts.")),
             }
         )
