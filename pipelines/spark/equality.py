@@ -14,8 +14,10 @@ from pathlib import Path
 import duckdb
 
 # Fingerprints of the engine's own SQL text or seed rendering, stored by incremental models
-# to notice a changed rule: they differ by engine by construction and say nothing of data.
-BOOKKEEPING_COLUMNS = {"content_map_version", "theme_rules_version"}
+# to notice a changed rule, and the raw row id the staging post views carry for DuckDB's
+# deduplication (NULL on Spark): they differ by engine by construction and say nothing of
+# data.
+BOOKKEEPING_COLUMNS = {"content_map_version", "theme_rules_version", "raw_row_id"}
 
 
 def _normalised(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
