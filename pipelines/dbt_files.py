@@ -27,11 +27,26 @@ def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
 
 def record_parse(target: Path, fingerprint: str) -> None:
     """Say which project files the manifest in dbt's `target` folder was made from (by a
-    parse or a build that started with that fingerprint)."""
-    (target / PARSED_FROM).write_text(fingerprint + "\n")
+    parse or a build that started with that fingerprint), and from which folder."""
+    (target / PARSED_FROM).write_text(f"{fingerprint}\n{DBT_PROJECT_DIR}\n")
+
+
+def _recorded(target: Path) -> list[str]:
+    recorded = target / PARSED_FROM
+    return recorded.read_text().split("\n")[:2] if recorded.exists() else []
 
 
 def parsed_from_current_files(target: Path) -> bool:
-    """Whether the manifest in `target` was made from the project's files as they are."""
-    recorded = target / PARSED_FROM
-    return recorded.exists() and recorded.read_text().strip() == project_fingerprint()
+    """Whether the manifest in `target` was made from the project's files as they are,
+    where they are."""
+    return _recorded(target) == [project_fingerprint(), str(DBT_PROJECT_DIR)]
+
+
+def forget_parse_cache_if_moved(target: Path) -> None:
+    """dbt's partial-parse cache keeps the absolute paths of the project it was made in
+    (seeds are read from them) and dbt reuses it after the code moved to another folder (a
+    new checkout serving the same data dir): every seed then fails with "No files found".
+    A cache made elsewhere, or whose folder is not recorded, is dropped: one full parse."""
+    recorded = _recorded(target)
+    if len(recorded) < 2 or recorded[1] != str(DBT_PROJECT_DIR):
+        (target / "partial_parse.msgpack").unlink(missing_ok=True)

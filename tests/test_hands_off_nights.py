@@ -339,6 +339,45 @@ def test_a_corrupted_published_file_is_said_and_replaced_by_the_next_run(data_di
     assert "CANNOT BE OPENED" not in socialwh("status", data=data_dir, check=True).stdout
 
 
+def test_a_new_checkout_in_another_folder_builds_the_same_data_dir(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """An upgrade installed as a fresh clone in a new folder serves the data dir the old
+    folder built. dbt's partial-parse cache there holds the old folder's paths (its seeds
+    are read from them): reused, every seed of the next build failed with "No files
+    found" once the old folder was gone."""
+    demo = ["demo-data", "--out", str(data_dir / "landing"), "--clients", "1", "--days", "3"]
+    socialwh(*demo, "--no-quirks", "--kinds", "facebook", data=data_dir, check=True)
+    # this test's own dbt target: the session's shared one belongs to this checkout
+    env = socialwh_env(data_dir) | {"SOCIALWH_DBT_TARGET": str(tmp_path / "dbt_target")}
+    old = tmp_path / "old-checkout"
+    new = tmp_path / "new-checkout"
+    skip = shutil.ignore_patterns("target", "logs", "__pycache__", "*.log")
+    for folder in ("pipelines", "data_checks", "dbt_project"):
+        shutil.copytree(ROOT / folder, old / folder, ignore=skip)
+
+    def in_checkout(checkout: Path, *args: str) -> subprocess.CompletedProcess:
+        done = subprocess.run(
+            [sys.executable, *args],
+            env=env | {"PYTHONPATH": str(checkout)},
+            cwd=checkout,
+            text=True,
+            capture_output=True,
+            timeout=900,
+        )
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        return done
+
+    in_checkout(old, "-m", "pipelines.cli", "run")  # its nights leave dbt's parse cache
+    old.rename(new)  # the old folder is gone; the same code now lives elsewhere
+
+    # rebuilt whole: a night with nothing new would not start dbt
+    night = in_checkout(new, "-m", "pipelines.cli", "run", "--full-refresh")
+    assert "PUBLISHED" in night.stdout
+    with duckdb.connect(str(data_dir / "warehouse" / "social.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM marts.dim_post").fetchone()[0] > 0
+
+
 def test_an_emptied_folder_of_an_unlisted_client_blocks_no_one(data_dir: Path) -> None:
     """A client missing from clients.csv whose folder is emptied (its exports archived)
     keeps its loaded data and stays a client: the night publishes for everyone."""

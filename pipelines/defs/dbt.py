@@ -10,7 +10,7 @@ import duckdb
 
 from data_checks.runner import RuleResult
 from pipelines import build_state
-from pipelines.dbt_files import project_fingerprint, record_parse
+from pipelines.dbt_files import forget_parse_cache_if_moved, project_fingerprint, record_parse
 from pipelines.dbt_light import dagster_dbt
 from pipelines.defs.checks import record_results
 from pipelines.defs.preview import counts_and_preview
@@ -107,6 +107,7 @@ def _build(context, dbt, warehouse: Warehouse, config: DbtBuildConfig, target_pa
     # Reusing the project's target folder keeps dbt's partial-parse cache between nights
     # (a fresh folder per run re-parses everything); one dbt runs at a time.
     files = project_fingerprint()  # what the manifest this build writes is made from
+    forget_parse_cache_if_moved(target_path)
     invocation = dbt.cli(args, context=context, target_path=target_path)
     events, failure = [], None
     try:
