@@ -592,3 +592,25 @@ def test_a_register_saved_by_excel_loads_and_a_repeated_client_is_named(tmp_path
         "clients.csv: 'pharmacie-dupont' is listed on line 2 and again on line 4; line 4 "
         "ignored (one line per client)"
     ]
+
+
+def test_a_loaded_file_is_known_again_whatever_its_modification_time(data_dir: Path) -> None:
+    """A file is known by path, size and modification time to the microsecond, as
+    recorded in ops.file_loads. Times that fall between microseconds, or half-way, must
+    round the same way when recorded and when the next scan compares: else the file is
+    read again each night (and the quiet night never happens)."""
+    generate(data_dir / "landing", clients=1, days=3, seed=2, quirks=False)
+    files = sorted(f for f in (data_dir / "landing").rglob("*") if f.is_file())
+    # within its own second (its export day stays), nanoseconds on and beside the ties
+    awkward = [0, 500, 1_500, 2_500, 499, 501, 999_999_500, 999_999_999, 123_456_789]
+    for i, f in enumerate(files):
+        stamp = f.stat().st_mtime_ns // 10**9 * 10**9 + awkward[i % len(awkward)]
+        os.utime(f, ns=(stamp, stamp))
+    first, con = load(data_dir)
+    con.close()
+    assert {f.status for f in first.files} == {"loaded"}, [
+        (f.path, f.status, f.reason) for f in first.files if f.status != "loaded"
+    ]
+    again, con = load(data_dir)
+    con.close()
+    assert again.files == []  # every one known: nothing read, nothing a duplicate

@@ -14,20 +14,17 @@ import hashlib
 import os
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
-from pipelines.ingest.records import LandedFile, modified_at
+from pipelines.ingest.records import LandedFile
 
 # Names that browsers and editors use for files still being written, or their own scratch.
 IGNORED_SUFFIXES = (".crdownload", ".part", ".partial", ".tmp", ".download", ".reason.txt")
 SETTLE_SECONDS = 30
 # said of a bad file that landing/ would not let go (ledger.py copies it to quarantine)
 COPIED_NOT_MOVED = "copied to quarantine/, not moved"
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MICROSECOND = timedelta(microseconds=1)
 
 
 def landed_files(landing: Path, ordered: bool = True) -> list[tuple[str, os.stat_result]]:
@@ -139,8 +136,12 @@ class Scan:
 
 
 def seen_key(rel: str, st: os.stat_result) -> tuple[str, int, int]:
-    """How ops.file_loads knows a file: path, size, modification time in microseconds."""
-    return rel, st.st_size, (modified_at(st) - EPOCH) // MICROSECOND
+    """How ops.file_loads knows a file: path, size, modification time in microseconds,
+    as `modified_at` records it. datetime.fromtimestamp rounds the float's fraction of a
+    second to microseconds half to even; so does this, without building a datetime per
+    file (a third of the listing's comparison at 214,000 files)."""
+    whole = int(st.st_mtime)
+    return rel, st.st_size, whole * 1_000_000 + round((st.st_mtime - whole) * 1e6)
 
 
 def scan(con: duckdb.DuckDBPyConnection, landing: Path) -> Scan:
