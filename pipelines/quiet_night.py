@@ -10,8 +10,10 @@ warnings read from the published file. Anything else, or a doubt, runs the full 
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
+import sys
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import datetime
 
 import duckdb
@@ -27,9 +29,8 @@ from pipelines.warehouse_file import open_error
 JOB_NAME = "nightly_nothing_new"
 
 
-def nothing_new(p: Paths, engine: str, listed: Future | None = None) -> tuple[bool, list[str]]:
-    """(True when the full job would change nothing, files still being written).
-    `listed`: landing/ listed beforehand (list_landing_early), else listed here."""
+def nothing_new(p: Paths, engine: str) -> tuple[bool, list[str]]:
+    """(True when the full job would change nothing, files still being written)."""
     last = latest_report(p)
     marker = runs_dir(p) / "latest.json"
     if last is None or not last.published or not marker.exists():
@@ -47,18 +48,24 @@ def nothing_new(p: Paths, engine: str, listed: Future | None = None) -> tuple[bo
             return False, []
     except duckdb.Error:
         return False, []
+    return landing_unchanged(p)
+
+
+def landing_unchanged(p: Paths) -> tuple[bool, list[str]]:
+    """(True when every file of landing/ is known to ops.file_loads or still being
+    written, and every client folder is a known client; those still being written)."""
     try:
         with duckdb.connect(str(p.build_db), read_only=True) as con:
             seen = already_seen(con)
             clients = {c for (c,) in con.execute("SELECT client FROM raw.clients").fetchall()}
     except duckdb.Error:  # held by another process, or damaged: let the job say so
         return False, []
+    landed = landed_files(p.landing, ordered=False) if p.landing.exists() else []
+    folders = {rel.split("/", 1)[0] for rel, _ in landed if "/" in rel}
+    if any(SLUG.match(folder) for folder in folders - clients):
+        return False, []  # a new client's folder
     now, wait, writing = datetime.now().timestamp(), settle_seconds(), []
-    landed = listed.result() if listed is not None else _listing(p)
     for rel, st in landed:
-        folder = rel.split("/", 1)[0]
-        if "/" in rel and SLUG.match(folder) and folder not in clients:
-            return False, []
         if seen_key(rel, st) in seen:
             continue
         if now - st.st_mtime < wait:
@@ -68,20 +75,31 @@ def nothing_new(p: Paths, engine: str, listed: Future | None = None) -> tuple[bo
     return True, writing
 
 
-def _listing(p: Paths) -> list:
-    return landed_files(p.landing, ordered=False) if p.landing.exists() else []
-
-
-def list_landing_early(p: Paths) -> Future:
-    """landing/ listed in a thread while the run imports Dagster (at L, 212,000 stat calls
-    that mostly wait on the kernel, not on Python's lock: about 1 s of the quiet night's
-    6). The listing must not be older than the run's lock: a run that had to wait for
-    another lists again."""
-    pool = ThreadPoolExecutor(1, thread_name_prefix="list-landing")
+def judge_early(p: Paths, engine: str) -> Future:
+    """nothing_new in another process while this one imports Dagster and opens its
+    instance: at L, 214,000 files stat-ed and compared with what ops.file_loads knows,
+    about 2.5 s of Python that, in a thread, fought the imports for the interpreter lock
+    (the listing took 4 s beside them, 1.5 s alone). Forked, so nothing is imported again;
+    where fork is not the way (not Linux), a thread. The verdict must not be older than
+    the run's lock: a run that had to wait for another judges again (verdict)."""
+    if sys.platform == "linux":
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    else:
+        pool = ThreadPoolExecutor(1, thread_name_prefix="judge-night")
     try:
-        return pool.submit(_listing, p)
+        return pool.submit(nothing_new, p, engine)
     finally:
         pool.shutdown(wait=False)
+
+
+def verdict(p: Paths, engine: str, early: Future | None) -> tuple[bool, list[str]]:
+    """nothing_new, from the early judgement when there is one."""
+    if early is not None:
+        try:
+            return early.result()
+        except Exception:  # noqa: BLE001 — the process judging was lost (killed, no memory)
+            pass
+    return nothing_new(p, engine)
 
 
 def record(p: Paths, instance, writing: list[str], run_id: str) -> RunReport:

@@ -8,7 +8,7 @@ import uuid
 
 from pipelines import run_lock
 from pipelines.instance import open_instance
-from pipelines.quiet_night import list_landing_early, nothing_new, record
+from pipelines.quiet_night import judge_early, record, verdict
 from pipelines.settings import Paths
 
 # cron may start a run while last night's is still going: wait for it rather than fail.
@@ -23,7 +23,7 @@ def run_nightly(
 ) -> int:
     p.ensure()
     quiet_check = not (full_refresh or accept_drop)
-    listed = list_landing_early(p) if quiet_check else None
+    early = judge_early(p, engine) if quiet_check else None
     from pipelines.run_report import save_report
 
     instance = open_instance(p)
@@ -42,7 +42,7 @@ def run_nightly(
     try:
         dead = mark_dead_runs_failed(instance)
         quiet, writing = (
-            nothing_new(p, engine, None if waited else listed)
+            verdict(p, engine, None if waited else early)
             if quiet_check and not dead
             else (False, [])
         )
