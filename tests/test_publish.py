@@ -37,11 +37,32 @@ def test_a_night_copies_the_tables_it_changed_and_keeps_the_rest(tmp_path: Path)
         "marts.a", "marts.b", "marts.c", "ops.check_results",
     ]  # fmt: skip
 
-    # the same content rebuilt by dbt (new tables, same rows): nothing copied
+    # the same content rebuilt by dbt (new tables, same rows, same views): nothing copied,
+    # nothing written
+    file = p.warehouse.stat()
     with duckdb.connect(str(p.build_db)) as con:
         con.execute("CREATE OR REPLACE TABLE marts.b AS SELECT range AS id FROM range(10)")
         con.execute("COMMENT ON COLUMN marts.a.v IS 'EN: twice the id'")
+        con.execute(
+            "CREATE OR REPLACE VIEW analytics.a_view AS SELECT id, v FROM marts.a WHERE v > 10"
+        )
+        con.execute("COMMENT ON COLUMN analytics.a_view.v IS 'EN: twice the id, over 10'")
     assert publish(p, "run2").copied == []
+    assert p.warehouse.stat().st_ino == file.st_ino and p.warehouse.stat().st_size == file.st_size
+
+    # a view changed alone: the file is written again (its tables kept) with the new view
+    with duckdb.connect(str(p.build_db)) as con:
+        con.execute(
+            "CREATE OR REPLACE VIEW analytics.a_view AS SELECT id, v FROM marts.a WHERE v > 100"
+        )
+    assert publish(p, "run2b").copied == []
+    assert p.warehouse.stat().st_ino != file.st_ino
+    assert _published(p, "SELECT count(*) FROM analytics.a_view") == [(949,)]
+    with duckdb.connect(str(p.build_db)) as con:
+        con.execute(
+            "CREATE OR REPLACE VIEW analytics.a_view AS SELECT id, v FROM marts.a WHERE v > 10"
+        )
+        con.execute("COMMENT ON COLUMN analytics.a_view.v IS 'EN: twice the id, over 10'")
 
     # a night that changes two tables (a row of one, a comment of the other) copies two
     with duckdb.connect(str(p.build_db)) as con:
@@ -68,8 +89,14 @@ def test_a_night_copies_the_tables_it_changed_and_keeps_the_rest(tmp_path: Path)
     }
     assert third.tables["marts.a"] == 1000
 
-    # every FULL_REWRITE_EVERY nights the file is written whole: freed space goes back
-    nights = [publish(p, f"run{i}") for i in range(4, 4 + FULL_REWRITE_EVERY)]
+    # every FULL_REWRITE_EVERY nights that copy a table the file is written whole: the
+    # space freed by replaced tables goes back
+    def night(i: int):
+        with duckdb.connect(str(p.build_db)) as con:
+            con.execute(f"UPDATE marts.a SET v = {i} WHERE id = 1")
+        return publish(p, f"run{i}")
+
+    nights = [night(i) for i in range(4, 4 + FULL_REWRITE_EVERY)]
     assert any(n.whole for n in nights)
     assert sorted(p.warehouse_dir.iterdir()) == [p.warehouse]  # no leftover
 
