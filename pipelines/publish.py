@@ -34,10 +34,17 @@ VIEWS = "views"  # its row for the views: their SQL and comments
 # nights published by copying before one writes the file whole again: a replaced table's
 # old blocks are reused by later writes, never returned to the file system
 FULL_REWRITE_EVERY = 7
-# Large marts a night changes a little of (the posts it touched): replaced key by key when
-# under half their keys changed, not copied whole (6.7 million rows at L: the largest part
-# of a night's publish).
-PATCHED_BY_KEY = {"marts.fct_post_daily": "post_key"}
+# Large tables a night changes a little of (the posts it touched, its own run's files):
+# replaced key by key when under half their keys changed, not copied whole (fct_post_daily
+# has 6.7 million rows at L, the per-post marts 188,000, file_loads 214,000).
+PATCHED_BY_KEY = {
+    "marts.fct_post_daily": "post_key",
+    "marts.fct_post_performance": "post_key",
+    "marts.fct_post_at_age": "post_key",
+    "marts.fct_post_benchmarks": "post_key",
+    "marts.dim_post": "post_key",
+    "ops.file_loads": "run_id",
+}
 
 
 @dataclass
