@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import duckdb
@@ -75,7 +75,7 @@ def landing_unchanged(p: Paths) -> tuple[bool, list[str]]:
     return True, writing
 
 
-def judge_early(p: Paths, engine: str) -> Future:
+def judge_early(p: Paths, engine: str):
     """nothing_new in another process while this one imports Dagster and opens its
     instance: at L, 214,000 files stat-ed and compared with what ops.file_loads knows,
     about 2.5 s of Python that, in a thread, fought the imports for the interpreter lock
@@ -83,16 +83,40 @@ def judge_early(p: Paths, engine: str) -> Future:
     where fork is not the way (not Linux), a thread. The verdict must not be older than
     the run's lock: a run that had to wait for another judges again (verdict)."""
     if sys.platform == "linux":
-        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    else:
-        pool = ThreadPoolExecutor(1, thread_name_prefix="judge-night")
+        return _ForkedVerdict(p, engine)
+    pool = ThreadPoolExecutor(1, thread_name_prefix="judge-night")
     try:
         return pool.submit(nothing_new, p, engine)
     finally:
         pool.shutdown(wait=False)
 
 
-def verdict(p: Paths, engine: str, early: Future | None) -> tuple[bool, list[str]]:
+class _ForkedVerdict:
+    """nothing_new computed by a forked child that sends it and exits (no worker pool
+    left waiting for more work: a parent killed mid-run leaves no process behind; an
+    unread child is ended with its parent, being a daemon)."""
+
+    def __init__(self, p: Paths, engine: str) -> None:
+        fork = multiprocessing.get_context("fork")
+        self._reader, writer = fork.Pipe(duplex=False)
+        self._child = fork.Process(target=_send_verdict, args=(writer, p, engine), daemon=True)
+        self._child.start()
+        writer.close()
+
+    def result(self) -> tuple[bool, list[str]]:
+        try:
+            return self._reader.recv()  # EOFError when the child died without an answer
+        finally:
+            self._reader.close()
+            self._child.join()
+
+
+def _send_verdict(writer, p: Paths, engine: str) -> None:
+    writer.send(nothing_new(p, engine))
+    writer.close()
+
+
+def verdict(p: Paths, engine: str, early) -> tuple[bool, list[str]]:
     """nothing_new, from the early judgement when there is one."""
     if early is not None:
         try:
