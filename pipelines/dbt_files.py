@@ -9,8 +9,10 @@ from pathlib import Path
 
 from pipelines.settings import DBT_PROJECT_DIR
 
-# what dbt writes into a project folder when run by hand: not inputs
-NOT_INPUTS = {"target", "logs", "dbt_packages", ".user.yml"}
+# what the tools write into the project folder, not inputs: dbt's when run by hand, and
+# Spark's metastore log (the dbt-spark session's Derby writes derby.log where dbt runs:
+# counted, every Spark build made the next night parse the project again)
+NOT_INPUTS = {"target", "logs", "dbt_packages", ".user.yml", "derby.log"}
 PARSED_FROM = "socialwh_project.sha256"  # beside a manifest: the files it was parsed from
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -127,3 +128,24 @@ def test_sensor_waits_for_settled_new_files(
         cursor = result.cursor
     with dg.build_sensor_context(cursor=cursor, resources=defs.resources) as ctx:
         assert sensor.evaluate_tick(ctx).run_requests == []
+
+
+def test_what_the_tools_write_into_the_project_is_not_a_change_of_it(tmp_path: Path) -> None:
+    """A change of the dbt project forces a parse and a full rebuild; a log that dbt or
+    Spark's metastore (derby.log, rewritten by every Spark build) leaves in the project
+    folder is not one. An edited model is."""
+    from pipelines.dbt_files import project_fingerprint
+
+    project = tmp_path / "dbt_project"
+    shutil.copytree(ROOT / "dbt_project", project, ignore=shutil.ignore_patterns(*NOT_COPIED))
+    before = project_fingerprint(project)
+    (project / "derby.log").write_text("Booting Derby version ...\n")
+    (project / "logs").mkdir(exist_ok=True)
+    (project / "logs" / "dbt.log").write_text("a run by hand\n")
+    assert project_fingerprint(project) == before
+    model = next((project / "models" / "marts").glob("*.sql"))
+    model.write_text(model.read_text() + "\n-- an edit\n")
+    assert project_fingerprint(project) != before
+
+
+NOT_COPIED = ("target", "logs", "dbt_packages", "derby.log")
