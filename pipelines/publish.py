@@ -55,6 +55,7 @@ class PublishResult:
     copied: list[str] = field(default_factory=list)  # tables written by this publish
     patched: list[str] = field(default_factory=list)  # of those, the ones written key by key
     whole: bool = True  # the file was written whole (not a copy of the last one)
+    written: bool = True  # False: the published file already held this build, kept as is
 
 
 def _fsync(path: Path) -> None:
@@ -167,7 +168,9 @@ def publish(p: Paths, run_id: str) -> PublishResult:
             # the published file is what this build would publish: nothing is written
             os.utime(p.warehouse)  # `socialwh status`: published (confirmed) now
             tables = {name: rows for name, (rows, _) in wanted.items()}
-            return PublishResult(p.warehouse, tables, p.warehouse.stat().st_size, whole=False)
+            return PublishResult(
+                p.warehouse, tables, p.warehouse.stat().st_size, whole=False, written=False
+            )
         if not whole:
             shutil.copyfile(p.warehouse, tmp)
         con.execute(f"ATTACH ? AS published (STORAGE_VERSION '{STORAGE_VERSION}')", [str(tmp)])

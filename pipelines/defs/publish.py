@@ -26,7 +26,9 @@ def build_published_warehouse(models: list[dg.AssetKey]) -> dg.AssetsDefinition:
     ) -> dg.MaterializeResult:
         result = publish(warehouse.paths, context.run_id)
         how = (
-            "written whole"
+            "unchanged: it already holds what this run built (nothing written)"
+            if not result.written
+            else "written whole"
             if result.whole
             else f"the last one with {len(result.copied)} of {len(result.tables)} tables "
             "replaced (the others unchanged)"
