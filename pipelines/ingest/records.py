@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +17,22 @@ from pipelines.ingest.csv_source import CsvSource
 from pipelines.ingest.errors import UnreadableFile
 from pipelines.ingest.tabular import LoadCounts, TabularKind
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def modified_us(st: os.stat_result) -> int:
+    """A file's modification time in whole microseconds, as recorded in ops.file_loads and
+    compared exactly by the next scan (fingerprints rounded from floats missed now and then,
+    and a file already loaded was read again as a duplicate of itself). The float's
+    fraction of a second rounded half to even, as datetime.fromtimestamp does; integers,
+    so that comparing 214,000 files builds no datetime."""
+    whole = int(st.st_mtime)
+    return whole * 1_000_000 + round((st.st_mtime - whole) * 1e6)
+
 
 def modified_at(st: os.stat_result) -> datetime:
-    """As recorded in ops.file_loads, and compared exactly (microseconds, as integers):
-    fingerprints rounded from floats missed now and then, and a file already loaded was
-    read again and recorded as a duplicate of itself."""
-    return datetime.fromtimestamp(st.st_mtime, UTC)
+    """modified_us as the instant ops.file_loads records."""
+    return EPOCH + timedelta(microseconds=modified_us(st))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.ingest.records import LandedFile
+from pipelines.ingest.records import LandedFile, modified_us
 
 # Names that browsers and editors use for files still being written, or their own scratch.
 IGNORED_SUFFIXES = (".crdownload", ".part", ".partial", ".tmp", ".download", ".reason.txt")
@@ -136,12 +136,8 @@ class Scan:
 
 
 def seen_key(rel: str, st: os.stat_result) -> tuple[str, int, int]:
-    """How ops.file_loads knows a file: path, size, modification time in microseconds,
-    as `modified_at` records it. datetime.fromtimestamp rounds the float's fraction of a
-    second to microseconds half to even; so does this, without building a datetime per
-    file (a third of the listing's comparison at 214,000 files)."""
-    whole = int(st.st_mtime)
-    return rel, st.st_size, whole * 1_000_000 + round((st.st_mtime - whole) * 1e6)
+    """How ops.file_loads knows a file: path, size, modification time in microseconds."""
+    return rel, st.st_size, modified_us(st)
 
 
 def scan(con: duckdb.DuckDBPyConnection, landing: Path) -> Scan:
