@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -75,3 +76,26 @@ def socialwh(*args: str, data: Path, check: bool = False) -> subprocess.Complete
             f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
         )
     return proc
+
+
+def copy_of_the_code(into: Path) -> Path:
+    """The code a user installs (pipelines, checks, dbt project), copied into `into`: a
+    test that edits the dbt project or moves the folder does it there, never here."""
+    skip = shutil.ignore_patterns("target", "logs", "__pycache__", "*.log")
+    for folder in ("pipelines", "data_checks", "dbt_project"):
+        shutil.copytree(ROOT / folder, into / folder, ignore=skip)
+    return into
+
+
+def socialwh_from(checkout: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`socialwh ARGS` run from the code in `checkout`; fails the test if it fails."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        env=env | {"PYTHONPATH": str(checkout)},
+        cwd=checkout,
+        text=True,
+        capture_output=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done

@@ -26,7 +26,7 @@ from data_checks.runner import FileValidator
 from pipelines import run_lock
 from pipelines.ingest.landing import LandingLoader
 from pipelines.settings import Paths
-from tests.conftest import ROOT, SOCIALWH, socialwh, socialwh_env
+from tests.conftest import ROOT, SOCIALWH, copy_of_the_code, socialwh, socialwh_env, socialwh_from
 
 
 def sha256(path: Path) -> str:
@@ -350,29 +350,14 @@ def test_a_new_checkout_in_another_folder_builds_the_same_data_dir(
     socialwh(*demo, "--no-quirks", "--kinds", "facebook", data=data_dir, check=True)
     # this test's own dbt target: the session's shared one belongs to this checkout
     env = socialwh_env(data_dir) | {"SOCIALWH_DBT_TARGET": str(tmp_path / "dbt_target")}
-    old = tmp_path / "old-checkout"
+    old = copy_of_the_code(tmp_path / "old-checkout")
     new = tmp_path / "new-checkout"
-    skip = shutil.ignore_patterns("target", "logs", "__pycache__", "*.log")
-    for folder in ("pipelines", "data_checks", "dbt_project"):
-        shutil.copytree(ROOT / folder, old / folder, ignore=skip)
 
-    def in_checkout(checkout: Path, *args: str) -> subprocess.CompletedProcess:
-        done = subprocess.run(
-            [sys.executable, *args],
-            env=env | {"PYTHONPATH": str(checkout)},
-            cwd=checkout,
-            text=True,
-            capture_output=True,
-            timeout=900,
-        )
-        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-        return done
-
-    in_checkout(old, "-m", "pipelines.cli", "run")  # its nights leave dbt's parse cache
+    socialwh_from(old, "run", env=env)  # its nights leave dbt's parse cache
     old.rename(new)  # the old folder is gone; the same code now lives elsewhere
 
     # rebuilt whole: a night with nothing new would not start dbt
-    night = in_checkout(new, "-m", "pipelines.cli", "run", "--full-refresh")
+    night = socialwh_from(new, "run", "--full-refresh", env=env)
     assert "PUBLISHED" in night.stdout
     with duckdb.connect(str(data_dir / "warehouse" / "social.duckdb"), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM marts.dim_post").fetchone()[0] > 0

@@ -26,6 +26,7 @@ LAYERS: list[set[str]] = [
         "pipelines.export",
         "pipelines.project",
         "pipelines.build_state",
+        "pipelines.dbt_state",  # what a build after a project edit rebuilds (dbt's state)
         "pipelines.run_events",
         "pipelines.run_lock",
         "pipelines.instance",

@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 
 from data_checks.runner import RuleResult
-from pipelines import build_state
+from pipelines import build_state, dbt_state
 from pipelines.dbt_files import forget_parse_cache_if_moved, project_fingerprint, record_parse
 from pipelines.dbt_light import dagster_dbt
 from pipelines.defs.checks import record_results
@@ -78,43 +78,49 @@ def _build(context, dbt, warehouse: Warehouse, config: DbtBuildConfig, target_pa
             yield dg.Output(None, output_name=outputs[key], metadata={"rebuilt": False})
         return
     build_state.forget_build(p)
-    full_refresh = config.full_refresh
-    project_changed = build_state.project_changed(p)  # hashes every file of the project
-    if not full_refresh and project_changed:
-        context.log.info(
-            "The dbt project (models, macros or seeds) changed since the last successful "
-            "build, or no build is recorded: every model is rebuilt from all raw data "
-            "(--full-refresh), so that incremental models follow the new rules everywhere."
-        )
-        full_refresh = True
-    args = ["build", *(["--full-refresh"] if full_refresh else [])]
+    plan = dbt_state.plan(
+        p,
+        engine,
+        full_refresh=config.full_refresh,
+        project_changed=build_state.project_changed(p),  # hashes every file of the project
+        whole=not context.is_subset,
+    )
+    if plan.said:
+        context.log.info(plan.said)
     # the profile's database (and Spark's folders) for this data dir: dbt reads them as
     # --vars, so that nothing rewrites this process's environment
     dbt_vars = {"socialwh_build_db": str(p.build_db)}
+    common: list[str] = []
     if on_spark:
         from pipelines.spark import build as spark_build  # pyspark only when asked for
 
         exported = spark_build.prepare(p)
         context.log.info(f"Raw tables exported to Parquet for Spark: {exported.summary()}")
-        args += ["--target", "spark"]
+        common += ["--target", "spark"]
         dbt_vars |= spark_build.dbt_vars(p)
         target_path = spark_build.target_path(p)
-    args += ["--vars", json.dumps(dbt_vars)]
-    if not project_changed:
-        # Unit tests check the models' logic on fixed inputs: they can only change result
-        # when the project does (then they run, before any model they guard is rebuilt).
-        args += ["--exclude-resource-type", "unit_test"]
+    common += ["--vars", json.dumps(dbt_vars)]
     # Reusing the project's target folder keeps dbt's partial-parse cache between nights
     # (a fresh folder per run re-parses everything); one dbt runs at a time.
     files = project_fingerprint()  # what the manifest this build writes is made from
     forget_parse_cache_if_moved(target_path)
-    invocation = dbt.cli(args, context=context, target_path=target_path)
     events, failure = [], None
-    try:
-        for event in invocation.stream():
-            events.append(event)
-    except Exception as exc:  # noqa: BLE001 — re-raised once the built models are reported
-        failure = exc
+    for args in plan.invocations:
+        first = len(events)  # this invocation's events start here
+        try:
+            for event in dbt.cli(
+                [*args, *common], context=context, target_path=target_path
+            ).stream():
+                events.append(event)
+        except Exception as exc:  # noqa: BLE001 — re-raised once the built models are reported
+            failure = exc
+            break
+    if failure is None and plan.by_state:
+        rebuilt = [e for e in events[first:] if isinstance(e, dg.Output)]
+        names = ", ".join(
+            context.asset_key_for_output(e.output_name).to_user_string() for e in rebuilt
+        )
+        context.log.info(f"Rebuilt from all raw data ({len(rebuilt)} models): {names or 'none'}")
     if on_spark:  # what Spark built, into the build database the checks and publish read
         imported = spark_build.import_into_build_db(p, target_path / "manifest.json")
         context.log.info(f"Read {len(imported)} relations built by Spark into the build database")
@@ -131,10 +137,10 @@ def _build(context, dbt, warehouse: Warehouse, config: DbtBuildConfig, target_pa
     )
     if failure is not None:
         raise failure
-    if invocation.is_successful():
-        record_parse(target_path, files)  # the next load of the definitions parses nothing
-    if invocation.is_successful() and not context.is_subset:
+    record_parse(target_path, files)  # the next load of the definitions parses nothing
+    if not context.is_subset:
         build_state.record_project(p)
+        dbt_state.save(p, engine, target_path)
         build_state.record_build(p, build_state.fingerprint(p, engine))
 
 
