@@ -52,3 +52,15 @@ def forget_parse_cache_if_moved(target: Path) -> None:
     recorded = _recorded(target)
     if len(recorded) < 2 or recorded[1] != str(DBT_PROJECT_DIR):
         (target / "partial_parse.msgpack").unlink(missing_ok=True)
+
+
+def manifest_cut_short(manifest: Path) -> bool:
+    """dbt writes manifest.json in place: a full disk (or a kill) mid-write leaves a
+    truncated file that would crash every run and the UI at load. A whole manifest is
+    a JSON object, so its last byte is `}`; reading the tail costs nothing."""
+    try:
+        with manifest.open("rb") as fh:
+            fh.seek(max(0, manifest.stat().st_size - 64))
+            return not fh.read().rstrip().endswith(b"}")
+    except OSError:
+        return True

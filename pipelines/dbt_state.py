@@ -12,8 +12,8 @@ changed set), so the first invocation needs nothing from the second.
 dbt's comparison cannot see two things, and then every model is rebuilt from all raw
 data: a change of `dbt_project.yml` (its vars, such as the attribution window, are read
 by models whose SQL stays the same; its hooks) and a manifest written by another dbt
-version (dbt refuses to read it). No kept manifest (a first build, `rm -rf build`) or a
-build of part of the graph (from the UI) also rebuild in full, as before.
+version (dbt refuses to read it). No kept manifest (a first build, `rm -rf build`), a
+damaged one, or a build of part of the graph (from the UI) also rebuild in full, as before.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.dbt_files import manifest_cut_short
 from pipelines.settings import DBT_PROJECT_DIR, Paths
 
 CHANGED, UNCHANGED = "changed_since_last_build", "unchanged_since_last_build"
@@ -59,9 +60,16 @@ def _usable_state(p: Paths, engine: str) -> tuple[Path | None, str]:
     kept = state_dir(p, engine)
     if not (kept / "manifest.json").exists():
         return None, "no successful build of the whole project is recorded"
-    if (kept / VERSION_FILE).read_text().strip() != _dbt_version():
+    try:
+        version = (kept / VERSION_FILE).read_text().strip()
+        project = (kept / PROJECT_FILE).read_bytes()
+    except OSError:
+        version, project = "", b""
+    if manifest_cut_short(kept / "manifest.json") or not version:
+        return None, "the kept state of the last build is damaged"
+    if version != _dbt_version():
         return None, "dbt was upgraded since the last build (it cannot compare with it)"
-    if (kept / PROJECT_FILE).read_bytes() != (DBT_PROJECT_DIR / PROJECT_FILE).read_bytes():
+    if project != (DBT_PROJECT_DIR / PROJECT_FILE).read_bytes():
         return None, f"{PROJECT_FILE} changed (its vars and hooks are not compared by dbt)"
     return kept, ""
 

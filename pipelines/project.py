@@ -17,6 +17,7 @@ from packaging import version
 from pipelines import disk
 from pipelines.dbt_files import (
     forget_parse_cache_if_moved,
+    manifest_cut_short,
     parsed_from_current_files,
     project_fingerprint,
     record_parse,
@@ -58,23 +59,11 @@ def dbt_resource(project: dagster_dbt.DbtProject) -> SocialwhDbtCli:
     return SocialwhDbtCli(project_dir=project, dbt_executable=dbt_executable())
 
 
-def _cut_short(manifest: Path) -> bool:
-    """dbt writes manifest.json in place: a full disk (or a kill) mid-write leaves a
-    truncated file that would crash every run and the UI at load. A whole manifest is
-    a JSON object, so its last byte is `}`; reading the tail costs nothing."""
-    try:
-        with manifest.open("rb") as fh:
-            fh.seek(max(0, manifest.stat().st_size - 64))
-            return not fh.read().rstrip().endswith(b"}")
-    except OSError:
-        return True
-
-
 def manifest_is_stale(project: dagster_dbt.DbtProject) -> bool:
     """True when the manifest is missing, cut short, or made from other project files
     (the same fingerprint as the build state's "project changed")."""
     manifest = project.manifest_path
-    if not manifest.exists() or _cut_short(manifest):
+    if not manifest.exists() or manifest_cut_short(manifest):
         return True
     return not parsed_from_current_files(manifest.parent)
 
@@ -97,7 +86,7 @@ def _check_written(manifest: Path, p: Paths) -> None:
     """dbt says its parse succeeded even when the disk filled while it wrote the manifest:
     a manifest cut short is said here (as a full disk when there is no room left), never
     recorded as parsed nor handed to Dagster to fail on as bad JSON."""
-    if not manifest.exists() or _cut_short(manifest):
+    if not manifest.exists() or manifest_cut_short(manifest):
         said = f"dbt parse left {manifest} missing or cut short"
         free = disk.free_bytes(manifest.parent)
         if free is not None and free < disk.LOW_FREE_BYTES:

@@ -10,12 +10,51 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines import dbt_state
+from pipelines.settings import Paths
 from tests.conftest import copy_of_the_code, socialwh, socialwh_env, socialwh_from
 from tests.test_nightly_job import marts_snapshot
 
-pytestmark = pytest.mark.slow
+
+def test_what_dbt_cannot_compare_is_rebuilt_whole(tmp_path: Path) -> None:
+    """The plan of a build after an edit: dbt's state comparison only when dbt can make it."""
+    p, target = Paths(tmp_path / "data"), tmp_path / "target"
+    target.mkdir()
+    (target / "manifest.json").write_text('{"metadata": {}, "nodes": {}}')
+
+    def plan(engine: str = "duckdb", **how) -> dbt_state.BuildPlan:
+        how = {"full_refresh": False, "project_changed": True, "whole": True} | how
+        return dbt_state.plan(p, engine, **how)
+
+    assert plan(project_changed=False).invocations == [["build", *dbt_state.NO_UNIT_TESTS]]
+    assert plan(full_refresh=True) == dbt_state.BuildPlan([["build", "--full-refresh"]])
+    first = plan()
+    assert first.invocations == [["build", "--full-refresh"]]
+    assert "no successful build of the whole project is recorded" in first.said
+
+    dbt_state.save(p, "duckdb", target)
+    kept = dbt_state.state_dir(p, "duckdb")
+    edited = plan()
+    assert edited.by_state and [a[:3] for a in edited.invocations] == [
+        ["build", "--selector", dbt_state.UNCHANGED],
+        ["build", "--full-refresh", "--selector"],
+    ]
+    assert all(a[a.index("--state") + 1] == str(kept) for a in edited.invocations)
+    assert "part of the models" in plan(whole=False).said  # a subset from the UI
+    assert "no successful build" in plan("spark").said  # each engine compares with its own
+
+    (kept / dbt_state.PROJECT_FILE).write_text("vars: {attribution_days: 3}\n")
+    assert "dbt_project.yml changed" in plan().said
+    dbt_state.save(p, "duckdb", target)  # replaced whole, nothing left beside it
+    assert sorted(f.name for f in kept.parent.iterdir()) == ["duckdb"]
+    (kept / dbt_state.VERSION_FILE).write_text("1.0.0\n")
+    assert "dbt was upgraded" in plan().said
+    dbt_state.save(p, "duckdb", target)
+    (kept / "manifest.json").write_text('{"metadata": {}, "nod')  # cut short
+    assert "damaged" in plan().said
 
 
+@pytest.mark.slow
 def test_an_edited_model_is_rebuilt_with_what_follows_it_and_nothing_else(
     data_dir: Path, tmp_path: Path
 ) -> None:
