@@ -400,6 +400,32 @@ def test_incremental_night_equals_full_refresh(data_dir: Path, tmp_path: Path) -
     assert days == 5
 
 
+def test_a_corrected_time_zone_moves_the_clients_older_posts_too(data_dir: Path) -> None:
+    """A clinic in the Magdalen Islands was registered in the default zone; corrected in
+    clients.csv, the next night reads all its posts' local publication times in the new
+    zone (the incremental models rebuild that client's rows), as a full refresh does."""
+    demo = ["demo-data", "--out", str(data_dir / "landing"), "--clients", "2", "--days", "4"]
+    socialwh(*demo, "--kinds", "facebook,instagram", "--no-quirks", data=data_dir, check=True)
+    socialwh("run", data=data_dir, check=True)
+    warehouse = data_dir / "warehouse" / "social.duckdb"
+    published = "SELECT post_key, published_at FROM marts.dim_post WHERE client = ? ORDER BY 1"
+    register = data_dir / "clients.csv"
+    moved, rows = register.read_text().splitlines()[1].split(",")[0], register.read_text()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        before = con.execute(published, [moved]).fetchall()
+    register.write_text(rows.replace("America/Toronto", "America/Halifax", 1))
+
+    socialwh("run", data=data_dir, check=True)  # nothing else landed
+    incremental = marts_snapshot(warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        after = con.execute(published, [moved]).fetchall()
+    # the same local times, an hour earlier as instants (Atlantic against Eastern)
+    assert before and [k for k, _ in after] == [k for k, _ in before]
+    assert {(b - a).total_seconds() for (_, b), (_, a) in zip(before, after, strict=True)} == {3600}
+    socialwh("run", "--full-refresh", data=data_dir, check=True)
+    assert marts_snapshot(warehouse) == incremental
+
+
 def test_drifted_model_fails_reconciliation_and_volume(data_dir: Path) -> None:
     socialwh(
         "demo-data",

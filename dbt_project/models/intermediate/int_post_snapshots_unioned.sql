@@ -9,7 +9,9 @@
 -- filter: deduplicating all 6.7 million raw snapshots at L cost 4-11 s a night. When the
 -- content-type map has changed since the rows were built (content_map_version), every
 -- snapshot is rebuilt: a `dbt build` by hand after editing the seed is right without
--- --full-refresh.
+-- --full-refresh. Each row keeps the time zone its local publication time was read in:
+-- the rows of a client whose zone was corrected in clients.csv are rebuilt in the new one
+-- (else its older posts kept instants hours off until a full refresh).
 {{ config(
     materialized=incremental_or_table(),
     unique_key=['post_key', 'snapshot_date'],
@@ -21,9 +23,11 @@
     impressions, impressions_source, reach, reactions, comments, shares, saves, clicks,
     link_clicks, snapshot_date, loaded_at, source_path
 {% endset %}
-{% set published_at = local_to_instant('published_at_local', "coalesce(c.timezone, 'America/Toronto')") %}
+{% set zone = "coalesce(c.timezone, 'America/Toronto')" %}
+{% set published_at = local_to_instant('published_at_local', zone) %}
 {# per platform: the (client, post, export day) keys of its raw rows loaded since the last
-   build; none (everything) on a full build or when the content-type map changed #}
+   build, and every row of a client whose time zone changed since its rows were built; none
+   (everything) on a full build or when the content-type map changed #}
 {% set raw_posts = {
     'facebook': source('raw', 'facebook_posts'),
     'instagram': source('raw', 'instagram_posts'),
@@ -36,10 +40,18 @@
     ).columns[0].values()[0] %}
     {% if stale == 0 %}
         {% set since %}(select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }}){% endset %}
+        {% set rezoned %}
+            select distinct t.client from {{ this }} as t
+            left join {{ ref('stg_clients__clients') }} as c using (client)
+            where t.timezone is distinct from {{ zone }}
+        {% endset %}
+        {% set rezoned_clients = run_query(rezoned).columns[0].values() %}
         {% for platform, raw_table in raw_posts.items() %}
             {% do touched.update({platform:
                 "(client, post_id, snapshot_date) in (select client, post_id, snapshot_date from "
-                ~ raw_table ~ " where loaded_at > " ~ since ~ ")"}) %}
+                ~ raw_table ~ " where loaded_at > " ~ since ~ ")"
+                ~ (" or client in ('" ~ rezoned_clients | map('replace', "'", "''") | join("', '") ~ "')"
+                   if rezoned_clients else "")}) %}
         {% endfor %}
     {% endif %}
 {% endif %}
@@ -66,15 +78,15 @@ linkedin as (
 
 -- Meta exports publish times in the page's zone (the client's); LinkedIn a local date.
 snapshots as (
-    select {{ post_columns }}, {{ published_at }} as published_at
+    select {{ post_columns }}, {{ published_at }} as published_at, {{ zone }} as timezone
     from facebook
     left join clients as c using (client)
     union all
-    select {{ post_columns }}, {{ published_at }}
+    select {{ post_columns }}, {{ published_at }}, {{ zone }}
     from instagram
     left join clients as c using (client)
     union all
-    select {{ post_columns }}, {{ published_at }}
+    select {{ post_columns }}, {{ published_at }}, {{ zone }}
     from linkedin
     left join clients as c using (client)
 )
@@ -85,6 +97,7 @@ select
     s.platform,
     s.post_id,
     s.published_at,
+    s.timezone,
     s.permalink,
     s.source_post_type,
     case

@@ -6,7 +6,8 @@
 -- build. What the seeds shape is rebuilt inside the model, so that a `dbt build` by hand
 -- after an analyst edits one is right without --full-refresh: every post when the keyword
 -- rules (theme_keywords) or the content types (content_type_map) changed since its row was
--- built, and the posts whose override was added, changed or removed.
+-- built, the posts whose override was added, changed or removed, and every post of a
+-- client whose time zone was corrected (their publication instants move).
 {{ config(
     materialized=incremental_or_table(),
     unique_key='post_key',
@@ -38,6 +39,11 @@
             ) as o using (post_key)
             where t.theme is distinct from o.theme
         )
+        or client in (  -- its time zone corrected in clients.csv
+            select t.client from {{ this }} as t
+            left join {{ ref('stg_clients__clients') }} as c using (client)
+            where t.timezone is distinct from coalesce(c.timezone, 'America/Toronto')
+        )
 {% endset %}
 -- the newest snapshot of each post (ties: the later load), picked over the keys and read
 -- whole: a window over every column would sort the captions along
@@ -61,7 +67,7 @@ overrides as (
 )
 
 select
-    t.post_key, t.client, t.platform, t.post_id, t.published_at, t.permalink,
+    t.post_key, t.client, t.platform, t.post_id, t.published_at, t.timezone, t.permalink,
     t.source_post_type, t.content_type, t.custom_labels, t.caption, t.is_boosted,
     t.impressions, t.impressions_source, t.reach, t.reactions, t.comments, t.shares, t.saves,
     t.clicks, t.link_clicks, t.snapshot_date, t.loaded_at, t.source_path,
