@@ -5,6 +5,8 @@ again), so both agree on what a change is."""
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from pathlib import Path
 
 from pipelines.settings import DBT_PROJECT_DIR
@@ -14,6 +16,7 @@ from pipelines.settings import DBT_PROJECT_DIR
 # counted, every Spark build made the next night parse the project again)
 NOT_INPUTS = {"target", "logs", "dbt_packages", ".user.yml", "derby.log"}
 PARSED_FROM = "socialwh_project.sha256"  # beside a manifest: the files it was parsed from
+PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's parse cache, in its target folder
 
 
 def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
@@ -44,14 +47,27 @@ def parsed_from_current_files(target: Path) -> bool:
     return _recorded(target) == [project_fingerprint(), str(DBT_PROJECT_DIR)]
 
 
-def forget_parse_cache_if_moved(target: Path) -> None:
-    """dbt's partial-parse cache keeps the absolute paths of the project it was made in
+def ready_parse_cache(target: Path) -> None:
+    """The parse cache a dbt run into `target` starts from.
+
+    dbt's partial-parse cache keeps the absolute paths of the project it was made in
     (seeds are read from them) and dbt reuses it after the code moved to another folder (a
     new checkout serving the same data dir): every seed then fails with "No files found".
-    A cache made elsewhere, or whose folder is not recorded, is dropped: one full parse."""
+    A cache made elsewhere, or whose folder is not recorded, is dropped: one full parse.
+
+    A target without a cache is given the one of a dbt run by hand in the project folder
+    (dagster-dbt would copy it itself, keeping its mode: readable by all, in the private
+    data dir); copied here, it gets this process's private mode and dagster-dbt copies
+    nothing."""
+    ours = target / PARTIAL_PARSE
     recorded = _recorded(target)
     if len(recorded) < 2 or recorded[1] != str(DBT_PROJECT_DIR):
-        (target / "partial_parse.msgpack").unlink(missing_ok=True)
+        ours.unlink(missing_ok=True)
+    by_hand = Path(os.environ.get("DBT_TARGET_PATH") or "target")  # where dagster-dbt looks
+    by_hand = (by_hand if by_hand.is_absolute() else DBT_PROJECT_DIR / by_hand) / PARTIAL_PARSE
+    if by_hand.exists() and not ours.exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(by_hand, ours)
 
 
 def manifest_cut_short(manifest: Path) -> bool:

@@ -16,10 +16,10 @@ from packaging import version
 
 from pipelines import disk
 from pipelines.dbt_files import (
-    forget_parse_cache_if_moved,
     manifest_cut_short,
     parsed_from_current_files,
     project_fingerprint,
+    ready_parse_cache,
     record_parse,
 )
 from pipelines.dbt_light import dagster_dbt
@@ -75,7 +75,7 @@ def prepared_project(p: Paths) -> dagster_dbt.DbtProject:
     if manifest_is_stale(project):
         p.build_dir.mkdir(parents=True, exist_ok=True)
         files = project_fingerprint()  # before the parse: an edit during it parses again
-        forget_parse_cache_if_moved(project.target_path)
+        ready_parse_cache(project.target_path)
         dbt_resource(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
         _check_written(project.manifest_path, p)
         record_parse(project.manifest_path.parent, files)

@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from data_checks.runner import FileValidator
+from pipelines.dbt_files import ready_parse_cache
 from pipelines.export import export_csv
 from pipelines.ingest.landing import LandingLoader
 from pipelines.privacy import salt_file
@@ -281,3 +282,25 @@ def test_nothing_under_the_data_dir_is_readable_by_other_users(tmp_path: Path) -
         if path != warehouse and not path.is_symlink() and path.stat().st_mode & 0o077
     ]
     assert wide == []
+
+
+def test_a_parse_cache_left_by_a_hand_dbt_run_enters_the_data_dir_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An analyst's `dbt build` by hand in dbt_project/ leaves dbt's parse cache there,
+    mode 644. dagster-dbt copies such a cache into a target that has none keeping its
+    mode; the pipeline adopts it first, with its own private mode."""
+    by_hand = tmp_path / "hand-target"  # where dagster-dbt looks (DBT_TARGET_PATH)
+    by_hand.mkdir()
+    (by_hand / "partial_parse.msgpack").write_bytes(b"cache")
+    (by_hand / "partial_parse.msgpack").chmod(0o644)
+    monkeypatch.setenv("DBT_TARGET_PATH", str(by_hand))
+    target = tmp_path / "data" / "build" / "dbt_target"
+    before = os.umask(0o077)  # socialwh's own
+    try:
+        ready_parse_cache(target)
+    finally:
+        os.umask(before)
+    adopted = target / "partial_parse.msgpack"
+    assert adopted.read_bytes() == b"cache"
+    assert adopted.stat().st_mode & 0o777 == 0o600

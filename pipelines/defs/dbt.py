@@ -10,7 +10,7 @@ import duckdb
 
 from data_checks.runner import RuleResult
 from pipelines import build_state, dbt_state
-from pipelines.dbt_files import forget_parse_cache_if_moved, project_fingerprint, record_parse
+from pipelines.dbt_files import project_fingerprint, ready_parse_cache, record_parse
 from pipelines.dbt_light import dagster_dbt
 from pipelines.defs.checks import record_results
 from pipelines.defs.preview import counts_and_preview
@@ -103,7 +103,7 @@ def _build(context, dbt, warehouse: Warehouse, config: DbtBuildConfig, target_pa
     # Reusing the project's target folder keeps dbt's partial-parse cache between nights
     # (a fresh folder per run re-parses everything); one dbt runs at a time.
     files = project_fingerprint()  # what the manifest this build writes is made from
-    forget_parse_cache_if_moved(target_path)
+    ready_parse_cache(target_path)
     events, failure = [], None
     for args in plan.invocations:
         first = len(events)  # this invocation's events start here
