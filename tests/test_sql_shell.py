@@ -57,3 +57,15 @@ def test_sql_reads_a_script_from_a_pipe(data_dir: Path) -> None:
     )
     assert piped.returncode == 0, piped.stderr
     assert piped.stdout.splitlines() == ["n", "2"]
+
+
+def test_a_long_answer_reaches_the_pipe_whole_before_the_quick_exit(data_dir: Path) -> None:
+    # socialwh exits without tearing the interpreter down (pipelines/cli.py:entry): what it
+    # printed, and its exit status, must come out all the same
+    published(data_dir)
+    long = socialwh("sql", "--csv", "SELECT range AS n FROM range(200000)", data=data_dir)
+    assert long.returncode == 0, long.stderr
+    assert long.stdout.splitlines() == ["n", *map(str, range(200000))]
+    unknown = socialwh("sql", "SELECT * FROM analytics.nope", data=data_dir)
+    assert unknown.returncode == 2 and "nope" in unknown.stderr
+    assert socialwh("no-such-command", data=data_dir).returncode == 2
