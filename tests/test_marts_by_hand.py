@@ -320,3 +320,60 @@ def test_a_later_nights_corrections_replace_what_they_restate(data_dir: Path) ->
         ("2026-03-02", "call", 2, None),  # c3, c5
         ("2026-03-03", "call", 2, 175.0),  # 100 + 75, not 100 + 50 + 75
     ]
+
+
+def test_credit_that_moves_on_a_later_night_moves_in_the_mart_too(data_dir: Path) -> None:
+    """fct_campaign_daily is incremental by reporting window: a night rewrites the windows
+    it landed and those whose credit moved. Here the night's exports add Mar 2's window
+    (two ads of the campaign, $4 and $12) and restate the conversions with a late booking
+    on Mar 1 that names the campaign. Worked by hand (each conversion to the latest window
+    begun by its day): c2 (names ad 900, Mar 2) and c3 (names the campaign, Mar 2) leave
+    Mar 1 for Mar 2, c3 split by spend (4/16 and 12/16); c6 (Mar 1) is Mar 1's only
+    conversion. The night's mart must equal a full refresh."""
+    landing = data_dir / "landing"
+    write_exports(landing)
+    socialwh("run", data=data_dir, check=True)
+    c = landing / "clinique-test"
+    exported(
+        c / "ads" / "ads-03-02.csv",
+        "Reporting starts,Reporting ends,Campaign name,Ad name,Ad ID,Objective,Reach,"
+        "Impressions,Amount spent (CAD),Link clicks,Clicks (all),Results\n"
+        "2026-03-02,2026-03-02,Prise de rendez-vous,Vidéo,900,Traffic,500,600,4.00,6,7,5\n"
+        "2026-03-02,2026-03-02,Prise de rendez-vous,Carrousel,901,Traffic,900,1000,12.00,9,11,8\n",
+        "2026-03-03",
+    )
+    exported(
+        c / "conv" / "conversions-late.csv",
+        "conversion_id,occurred_at,conversion_type,utm_source,utm_campaign,utm_content\n"
+        "c6,2026-03-01T16:00:00-05:00,appointment,facebook,prise de rendez-vous,\n"
+        "c1,2026-03-02T10:00:00-05:00,appointment,facebook,,101\n"
+        "c2,2026-03-02T11:00:00-05:00,appointment,facebook,,900\n"
+        "c3,2026-03-02T12:00:00-05:00,call,facebook,prise de rendez-vous,\n"
+        "c4,2026-03-02T13:00:00-05:00,appointment,instagram,,\n"
+        "c5,2026-03-02T14:00:00-05:00,call,,,\n",
+        "2026-03-03",
+    )
+    night = socialwh("run", data=data_dir, check=True)
+    assert "The dbt project (models, macros or seeds) changed" not in night.stdout + night.stderr
+    warehouse = data_dir / "warehouse" / "social.duckdb"
+
+    def credit() -> list[tuple]:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return con.execute(
+                "SELECT date::VARCHAR, ad_id, attributed_conversions, "
+                "round(cost_per_attributed_conversion, 4) FROM marts.fct_campaign_daily "
+                "ORDER BY ALL"
+            ).fetchall()
+
+    def whole() -> list[tuple]:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return con.execute("SELECT * FROM marts.fct_campaign_daily ORDER BY ALL").fetchall()
+
+    assert credit() == [
+        ("2026-03-01", "900", 1.0, 10.0),  # c6 alone: $10 / 1
+        ("2026-03-02", "900", 1.25, 3.2),  # c2 + 4/16 of c3: $4 / 1.25
+        ("2026-03-02", "901", 0.75, 16.0),  # 12/16 of c3: $12 / 0.75
+    ]
+    incremental = whole()
+    socialwh("run", "--full-refresh", data=data_dir, check=True)
+    assert whole() == incremental
