@@ -22,7 +22,7 @@ import duckdb
 from data_checks.freshness import FRESHNESS_HOURS, newest_exports
 from pipelines import build_state
 from pipelines.ingest.clients import SLUG
-from pipelines.ingest.scan import already_seen, landed_files, seen_key, settle_seconds
+from pipelines.ingest.scan import Scan, already_seen, hand_over, scan_against
 from pipelines.run_report import CheckFailure, Files, RunReport, latest_report, runs_dir
 from pipelines.settings import Paths
 from pipelines.warehouse_file import open_error
@@ -30,50 +30,47 @@ from pipelines.warehouse_file import open_error
 JOB_NAME = "nightly_nothing_new"
 
 
-def nothing_new(p: Paths, engine: str) -> tuple[bool, list[str]]:
-    """(True when the full job would change nothing, files still being written)."""
+def nothing_new(p: Paths, engine: str) -> tuple[bool, list[str], Scan | None]:
+    """(True when the full job would change nothing, files still being written, and the
+    scan of landing/ when it found something new: the landing step's own)."""
     last = latest_report(p)
     marker = runs_dir(p) / "latest.json"
     if last is None or not last.published or not marker.exists():
-        return False, []
+        return False, [], None
     if not p.warehouse.exists() or open_error(p.warehouse) or not p.build_db.exists():
-        return False, []
+        return False, [], None
     last_run = marker.stat().st_mtime
     register = p.clients_csv
     if register.exists() and max(register.stat().st_mtime, register.stat().st_ctime) > last_run:
-        return False, []
+        return False, [], None
     # the same project, raw tables, register and model tables (row counts: a model damaged
     # since, by a crash or a hand-made change, is rebuilt by the full job)
     try:
         if not build_state.up_to_date(p, build_state.fingerprint(p, engine)):
-            return False, []
+            return False, [], None
     except duckdb.Error:
-        return False, []
+        return False, [], None
     return landing_unchanged(p)
 
 
-def landing_unchanged(p: Paths) -> tuple[bool, list[str]]:
+def landing_unchanged(p: Paths) -> tuple[bool, list[str], Scan | None]:
     """(True when every file of landing/ is known to ops.file_loads or still being
-    written, and every client folder is a known client; those still being written)."""
+    written, and every client folder is a known client; those still being written; the
+    scan, when not)."""
+    if not p.landing.exists():
+        return True, [], None
     try:
         with duckdb.connect(str(p.build_db), read_only=True) as con:
             seen = already_seen(con)
             clients = {c for (c,) in con.execute("SELECT client FROM raw.clients").fetchall()}
     except duckdb.Error:  # held by another process, or damaged: let the job say so
-        return False, []
-    landed = landed_files(p.landing, ordered=False) if p.landing.exists() else []
-    folders = {rel.split("/", 1)[0] for rel, _ in landed if "/" in rel}
-    if any(SLUG.match(folder) for folder in folders - clients):
-        return False, []  # a new client's folder
-    now, wait, writing = datetime.now().timestamp(), settle_seconds(), []
-    for rel, st in landed:
-        if seen_key(rel, st) in seen:
-            continue
-        if now - st.st_mtime < wait:
-            writing.append(rel)  # the full job would leave it for later too
-            continue
-        return False, []
-    return True, writing
+        return False, [], None
+    # the landing step's own scan (handed over to it when not quiet), the build database
+    # closed meanwhile: a reader would keep another process's run from writing it
+    found = scan_against(seen, p.landing)
+    if found.new or any(SLUG.match(folder) for folder in found.folders - clients):
+        return False, [], found  # new files, or a new client's folder
+    return True, [f.rel for f in found.moving], None
 
 
 def judge_early(p: Paths, engine: str):
@@ -121,13 +118,18 @@ def _send_verdict(writer, p: Paths, engine: str) -> None:
 
 
 def verdict(p: Paths, engine: str, early) -> tuple[bool, list[str]]:
-    """nothing_new, from the early judgement when there is one."""
+    """nothing_new, from the early judgement when there is one. When it found new files,
+    its scan of landing/ is handed to the landing step (ingest/scan.py: hand_over)."""
+    judged = None
     if early is not None:
         try:
-            return early.result()
+            judged = early.result()
         except Exception:  # noqa: BLE001 — the process judging was lost (killed, no memory)
             pass
-    return nothing_new(p, engine)
+    quiet, writing, found = judged or nothing_new(p, engine)
+    if found is not None:
+        hand_over(p.landing, found)
+    return quiet, writing
 
 
 def record(p: Paths, instance, writing: list[str], run_id: str) -> RunReport:

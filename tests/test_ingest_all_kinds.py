@@ -614,3 +614,38 @@ def test_a_loaded_file_is_known_again_whatever_its_modification_time(data_dir: P
     again, con = load(data_dir)
     con.close()
     assert again.files == []  # every one known: nothing read, nothing a duplicate
+
+
+def test_a_scan_handed_over_by_the_nights_judge_is_taken_once_and_only_fresh(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # socialwh run's judge (a forked child) scans landing/ while the run imports Dagster;
+    # when it finds new files its scan is the landing step's, so 216,000 files at L are
+    # not listed twice. Taken once, for that landing/ only, and only while fresh.
+    from pipelines.ingest import scan as scan_stage
+    from pipelines.ingest.warehouse_schema import ensure_schema
+
+    monkeypatch.setattr(scan_stage, "_handed", {})
+    landing = tmp_path / "landing"
+    for rel in ("b-client/fb/2.csv", "a-client/fb/1.csv", "a-client/ig/0.csv"):
+        (landing / rel).parent.mkdir(parents=True, exist_ok=True)
+        (landing / rel).write_text("x\n")
+        os.utime(landing / rel, (1e9, 1e9))  # long settled
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    ensure_schema(con, [])
+    found = scan_stage.scan(con, landing)
+    assert (found.listed, found.folders) == (3, {"a-client", "b-client"})
+    assert [f.rel for f in found.new] == [
+        "a-client/fb/1.csv",
+        "a-client/ig/0.csv",
+        "b-client/fb/2.csv",
+    ]
+
+    handed = scan_stage.Scan(listed=7, folders=set())
+    scan_stage.hand_over(landing, handed)
+    scan_stage.hand_over(tmp_path / "elsewhere", handed)
+    assert scan_stage.scan(con, landing) is handed
+    assert scan_stage.scan(con, landing).listed == 3  # once only
+    monkeypatch.setattr(scan_stage, "HANDOVER_MAX_AGE_S", 0)
+    scan_stage.hand_over(landing, handed)
+    assert scan_stage.scan(con, landing).listed == 3  # too old: landing/ is listed again

@@ -118,7 +118,7 @@ class LandingLoader:
             clients, summary.unlisted_clients = client_register.with_unlisted(register, folders)
             client_register.write_clients(con, clients)
             self.total = len(found.new) + len(found.moving)
-            self.progress(f"{len(found.landed)} file(s) in landing, {self.total} new")
+            self.progress(f"{found.listed} file(s) in landing, {self.total} new")
             for file in found.moving:
                 self._report(deferred(file))
             timezones = {slug: client.timezone for slug, client in clients.items()}
