@@ -178,9 +178,11 @@ def reconciliation(con: duckdb.DuckDBPyConnection) -> list[RuleResult]:
             SELECT *, coalesce(ad_id, 'name:' || coalesce(campaign_name, '') || '|'
                          || coalesce(adset_name, '') || '|' || coalesce(ad_name, '')) AS ad_key
             FROM raw.meta_ads),
+        -- an export is one load of one file (its content hash): a file re-downloaded
+        -- under the same name is a newer export, not more rows of the same one
         newest AS (
             SELECT client, ad_key, reporting_start, reporting_end,
-                arg_max(source_path, (snapshot_date, loaded_at, source_path)) AS newest_path
+                arg_max(source_sha256, (snapshot_date, loaded_at, source_path)) AS newest_sha
             FROM keyed GROUP BY client, ad_key, reporting_start, reporting_end),
         loaded AS (
             SELECT client, ad_key, reporting_start, reporting_end, source_path,
@@ -188,7 +190,7 @@ def reconciliation(con: duckdb.DuckDBPyConnection) -> list[RuleResult]:
             FROM keyed k SEMI JOIN newest n
                 ON k.client = n.client AND k.ad_key = n.ad_key
                 AND k.reporting_start = n.reporting_start AND k.reporting_end = n.reporting_end
-                AND k.source_path = n.newest_path
+                AND k.source_sha256 = n.newest_sha
             GROUP BY ALL)
         SELECT l.client || '/' || coalesce(l.ad_key, m.ad_key) || '/'
             || coalesce(l.reporting_start, m.date) || ' (file landing/'

@@ -138,8 +138,8 @@ def test_account_rules() -> None:
 def test_reconciliation_follows_the_newest_restatement_even_when_it_reports_nothing() -> None:
     """The loaded side of reconciliation is each post's newest snapshot (the newest load of
     its newest export day, lower or not), also when that one leaves impressions blank, and
-    each ad window's newest export: the marts, built that way, reconcile; the lowered
-    total is a warning."""
+    each ad window's newest export (a file replaced under its own name is a newer export):
+    the marts, built that way, reconcile; the lowered total is a warning."""
     con = duckdb.connect()
     con.execute("CREATE SCHEMA raw; CREATE SCHEMA marts")
     lineage = "client VARCHAR, snapshot_date DATE, loaded_at TIMESTAMP, source_row_number INT"
@@ -154,16 +154,19 @@ def test_reconciliation_follows_the_newest_restatement_even_when_it_reports_noth
         "('c', '2026-03-02', '2026-03-02 09:00', 2, 'p2', 60)"  # same day, newer load: wins
     )
     con.execute(
-        f"CREATE TABLE raw.meta_ads ({lineage}, source_path VARCHAR, ad_id VARCHAR, "
-        "campaign_name VARCHAR, "
+        f"CREATE TABLE raw.meta_ads ({lineage}, source_path VARCHAR, source_sha256 VARCHAR, "
+        "ad_id VARCHAR, campaign_name VARCHAR, "
         "adset_name VARCHAR, ad_name VARCHAR, reporting_start DATE, reporting_end DATE, "
         "amount_spent DOUBLE, impressions BIGINT)"
     )
     con.execute(
         "INSERT INTO raw.meta_ads VALUES "
-        "('c', '2026-03-01', '2026-03-01 08:00', 1, 'c/a.csv', 'a1', 'k', 's', 'n', "
+        "('c', '2026-03-01', '2026-03-01 08:00', 1, 'c/a.csv', 'h1', 'a1', 'k', 's', 'n', "
         "'2026-02-28', '2026-02-28', 5.0, 500), "
-        "('c', '2026-03-02', '2026-03-02 08:00', 1, 'c/b.csv', 'a1', 'k', 's', 'n', "
+        "('c', '2026-03-02', '2026-03-02 08:00', 1, 'c/b.csv', 'h2', 'a1', 'k', 's', 'n', "
+        "'2026-02-28', '2026-02-28', 6.0, NULL), "
+        # b.csv downloaded again and replaced under its name: a newer export, not more rows
+        "('c', '2026-03-02', '2026-03-02 09:00', 1, 'c/b.csv', 'h3', 'a1', 'k', 's', 'n', "
         "'2026-02-28', '2026-02-28', 6.0, NULL)"
     )
     con.execute(

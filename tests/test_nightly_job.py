@@ -391,6 +391,15 @@ def test_incremental_night_equals_full_refresh(data_dir: Path, tmp_path: Path) -
     second = socialwh("run", data=data_dir, check=True)
     assert project_changed not in second.stdout + second.stderr  # a real incremental night
     assert "START unit_test" not in second.stdout
+    # an Ads export downloaded again and dropped over the old one, as our quarantine advice
+    # says: a newer export of the same windows under the same name (same rows, new bytes),
+    # which the reconciliation must not add to the first (the run publishes: check=True)
+    ads = sorted((data_dir / "landing").rglob("meta-ads/*.csv"))[0]
+    downloaded = ads.stat().st_mtime + 3600  # an hour later, long settled
+    ads.write_bytes(ads.read_bytes() + b"\n")
+    os.utime(ads, (downloaded, downloaded))
+    third = socialwh("run", data=data_dir, check=True)
+    assert "Files: 1 loaded" in third.stdout and "PUBLISHED" in third.stdout
     warehouse = data_dir / "warehouse" / "social.duckdb"
     incremental = marts_snapshot(warehouse)
     socialwh("run", "--full-refresh", data=data_dir, check=True)
