@@ -8,14 +8,19 @@ from pipelines.settings import Paths
 
 MARKER = "# Written by socialwh"
 DAGSTER_YAML = f"""\
-{MARKER} (version 2). Delete this first line to keep your own edits: a file
+{MARKER} (version 3). Delete this first line to keep your own edits: a file
 # without it is never rewritten.
 telemetry:
   enabled: false
-# Run and event storage: SQLite files beside this one (the default, made explicit).
+# Run and event storage: SQLite files beside this one, in Dagster's own layout; the event
+# log keeps its files open rather than reopen them for each event
+# (pipelines/dagster_storage.py: `sqlite:` here gives Dagster's own storage back).
 storage:
-  sqlite:
-    base_dir: {{home}}
+  custom:
+    module: pipelines.dagster_storage
+    class: SqliteStorage
+    config:
+      base_dir: {{home}}
 concurrency:
   runs:
     # The build database has one writer: schedule, sensor and UI runs queue up.
