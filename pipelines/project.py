@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import errno
 import importlib.metadata
-import sys
+import os
 from functools import cached_property
 from pathlib import Path
 
 from packaging import version
 
-from pipelines import disk
+from pipelines import dbt_warm, disk
 from pipelines.dbt_files import (
     manifest_cut_short,
     parsed_from_current_files,
@@ -33,10 +33,13 @@ def dbt_project(p: Paths) -> dagster_dbt.DbtProject:
 
 
 def dbt_executable() -> str:
-    """The dbt installed beside this Python, found without PATH (a virtualenv used without
-    activation has it there)."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else "dbt"
+    """The script of a warm dbt when the run started one (pipelines.dbt_warm), else the dbt
+    installed beside this Python, found without PATH (a virtualenv used without activation
+    has it there)."""
+    warm = os.environ.get(dbt_warm.ENV)
+    if warm and (Path(warm) / dbt_warm.SCRIPT).exists():
+        return str(Path(warm) / dbt_warm.SCRIPT)
+    return dbt_warm.installed_dbt()
 
 
 class SocialwhDbtCli(dagster_dbt.DbtCliResource):
