@@ -37,7 +37,7 @@ s = socket.socket(socket.AF_UNIX)
 try:
     s.connect(os.path.join(here, {socket!r}))
 except OSError:  # no warm dbt waiting: the installed one
-    os.execv(REAL, [REAL, *sys.argv[1:]])
+    os.execvp(REAL, [REAL, *sys.argv[1:]])
 body = json.dumps({{"args": sys.argv[1:], "cwd": os.getcwd(), "env": dict(os.environ)}}).encode()
 socket.send_fds(s, [len(body).to_bytes(8, "big")], [0, 1, 2])
 s.sendall(body)

@@ -30,6 +30,7 @@ LAYERS: list[set[str]] = [
         "pipelines.run_events",
         "pipelines.run_lock",
         "pipelines.instance",
+        "pipelines.dagster_storage",  # named by the instance's dagster.yaml, not imported
         "pipelines.sql_shell",
         "pipelines.spark",  # the dbt build on Spark: before and after dbt
         "pipelines.build_db",  # connections to the build database that wait their turn
@@ -37,6 +38,7 @@ LAYERS: list[set[str]] = [
     {"pipelines.run_report"},  # the typed run report: read by status, written by runs
     {"pipelines.dbt_files"},  # the dbt project's fingerprint: build state and manifest
     {"pipelines.dbt_light"},  # dagster-dbt imported without dbt-core's modules
+    {"pipelines.dbt_warm"},  # the night's dbt started early: run starts it, project uses it
     {
         "pipelines.settings",
         "pipelines.privacy",
