@@ -137,8 +137,8 @@ class LandingLoader:
     def _load_plan(self, con: duckdb.DuckDBPyConnection, planned: Plan) -> None:
         for file, sha, problem in planned.refused:
             self._report(self.ledger.refused(con, Refused(file, sha, problem)))
-        for file, sha, earlier in planned.duplicates:
-            self._report(self.ledger.duplicate(con, file, sha, earlier))
+        for outcome in self.ledger.duplicates(con, planned.duplicates):
+            self._report(outcome)
         later: list[Unit] = []
         for family in FAMILIES:
             loader = self.loaders[family]
