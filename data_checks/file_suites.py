@@ -14,9 +14,10 @@ that profile once per batch; the failing rows name the failing files.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import great_expectations as gx
+if TYPE_CHECKING:
+    import great_expectations as gx
 
 
 class FieldSpec(Protocol):
@@ -72,6 +73,8 @@ def file_profile_sql(kind: TabularKind) -> str:
 
 
 def file_suite(kind: TabularKind) -> gx.ExpectationSuite:
+    import great_expectations as gx  # only where files are validated (pipelines/gx_warm.py)
+
     suite = gx.ExpectationSuite(name=f"file:{kind.name}")
     suite.add_expectation(gx.expectations.ExpectColumnValuesToBeBetween(column=ROWS, min_value=1))
     for name in _required(kind):

@@ -95,7 +95,19 @@ class FileValidator:
     def problems(self, con: duckdb.DuckDBPyConnection, kind) -> dict[int, list[str]]:
         """What makes each file staged in sw_parsed unacceptable as a whole, by sw_file_id
         (files without problems are absent)."""
-        from data_checks.file_suites import describe, file_profile_sql, file_suite
+        from data_checks.file_suites import describe, file_profile_sql
+
+        profile = con.sql(file_profile_sql(kind)).df()
+        values = profile.set_index("sw_file_id")
+        out: dict[int, list[str]] = {}
+        for file_id, column in self.failing(kind, profile):
+            out.setdefault(file_id, []).append(describe(column, float(values.at[file_id, column])))
+        return out
+
+    def failing(self, kind, profile) -> list[tuple[int, str]]:
+        """(sw_file_id, profile column) of each value of the files' profile (one row per
+        file, data_checks.file_suites) that its kind's suite refuses."""
+        from data_checks.file_suites import file_suite
 
         if self._context is None:
             self._context = gx.get_context(mode="ephemeral")
@@ -106,7 +118,6 @@ class FileValidator:
             self._batches[kind.name] = self._source.add_dataframe_asset(
                 name=kind.name
             ).add_batch_definition_whole_dataframe("files")
-        profile = con.sql(file_profile_sql(kind)).df()
         batch = self._batches[kind.name].get_batch(batch_parameters={"dataframe": profile})
         result = batch.validate(
             self._suites[kind.name],
@@ -115,15 +126,9 @@ class FileValidator:
                 "unexpected_index_column_names": ["sw_file_id"],
             },
         )
-        values = profile.set_index("sw_file_id")
-        out: dict[int, list[str]] = {}
-        for r in result.results:
-            if r.success:
-                continue
-            column = r.expectation_config.kwargs["column"]
-            for row in (r.result or {}).get("unexpected_index_list") or []:
-                file_id = int(row["sw_file_id"])
-                out.setdefault(file_id, []).append(
-                    describe(column, float(values.at[file_id, column]))
-                )
-        return out
+        return [
+            (int(row["sw_file_id"]), r.expectation_config.kwargs["column"])
+            for r in result.results
+            if not r.success
+            for row in (r.result or {}).get("unexpected_index_list") or []
+        ]

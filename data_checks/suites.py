@@ -16,13 +16,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import great_expectations as gx
-from great_expectations.expectations import Expectation
+from typing import TYPE_CHECKING
 
 from pipelines import rules
 
-X = gx.expectations
+if TYPE_CHECKING:
+    from great_expectations.expectations import Expectation
+
+
+class _Expectations:
+    """gx.expectations, imported when a rule's expectation is first made: the Dagster
+    definitions read the suites (their rules are the asset checks) without importing
+    Great Expectations (2.7 s), which only the process that validates needs."""
+
+    def __getattr__(self, name: str):
+        import great_expectations as gx
+
+        return getattr(gx.expectations, name)
+
+
+X = _Expectations()
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,10 @@ GOOD_AD = dict(
 GOOD_DAY = dict(impressions=500, reach=300, new_followers=2, followers=pd.NA)
 
 
-def warehouse(posts: list[dict], ads: list[dict], days: list[dict]) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
+def warehouse(
+    posts: list[dict], ads: list[dict], days: list[dict], path: str = ":memory:"
+) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(path)
     con.execute("CREATE SCHEMA marts")
     con.execute(
         "CREATE TABLE marts.dim_client AS SELECT 'c' AS client, 'America/Toronto' AS timezone"

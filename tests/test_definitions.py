@@ -149,3 +149,21 @@ def test_what_the_tools_write_into_the_project_is_not_a_change_of_it(tmp_path: P
 
 
 NOT_COPIED = ("target", "logs", "dbt_packages", "derby.log")
+
+
+def test_loading_the_definitions_imports_no_great_expectations(data_dir: Path) -> None:
+    """2.7 s of every night's start, and of the UI's: only the process that validates
+    imports it (pipelines/gx_warm.py, or a check step run by the UI)."""
+    env = dict(os.environ, SOCIALWH_DATA_DIR=str(data_dir))
+    probe = (
+        "import sys\n"
+        "from pipelines.definitions import for_data_dir\n"
+        "from pipelines.settings import paths\n"
+        "for_data_dir(paths(), 'duckdb').resolve_job_def('nightly')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'great_expectations'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -17,6 +17,7 @@ LAYERS: list[set[str]] = [
     {"pipelines.quiet_night"},  # the run's early exit: reads ingest, build state, reports
     {"pipelines.definitions"},
     {"pipelines.defs"},
+    {"pipelines.gx_warm"},  # the night's GX started early: run starts it, the checks use it
     {
         "pipelines.ingest",
         "data_checks",

@@ -649,3 +649,35 @@ def test_a_scan_handed_over_by_the_nights_judge_is_taken_once_and_only_fresh(
     monkeypatch.setattr(scan_stage, "HANDOVER_MAX_AGE_S", 0)
     scan_stage.hand_over(landing, handed)
     assert scan_stage.scan(con, landing).listed == 3  # too old: landing/ is listed again
+
+
+def test_a_nights_duplicates_are_each_recorded_and_said_in_one_line(data_dir: Path) -> None:
+    """Workbooks exported whole each day land as hundreds of duplicates a night at L: each
+    gets its row in ops.file_loads (which file it repeats), the progress one line."""
+    d = data_dir / "landing" / "pharmacie-dupont"
+    d.mkdir()
+    header = "Post ID,Page ID,Publish time,Permalink,Post type,Views,Reach\n"
+    body = "".join(f"{i},9,01/15/2026 09:30,https://x/{i},Photos,100,50\n" for i in range(1, 4))
+    (d / "a.csv").write_text(header + body, encoding="utf-8")
+    load(data_dir)[1].close()
+    for n in range(3):
+        (d / f"a-copy-{n}.csv").write_text(header + body, encoding="utf-8")
+    said: list[str] = []
+    summary = LandingLoader(
+        paths(), run_id="night2", validate=FileValidator().problems, progress=said.append
+    ).run()
+    assert sorted((Path(f.path).name, f.status) for f in summary.files) == [
+        ("a-copy-0.csv", "duplicate"), ("a-copy-1.csv", "duplicate"),
+        ("a-copy-2.csv", "duplicate"),
+    ]  # fmt: skip
+    duplicates = [line for line in said if "duplicate" in line]
+    assert len(duplicates) == 1 and "3 duplicate file(s)" in duplicates[0]
+    assert "pharmacie-dupont/a-copy-2.csv" in duplicates[0]
+    with duckdb.connect(str(data_dir / "build" / "social.duckdb"), read_only=True) as con:
+        assert con.execute(
+            "SELECT path, reason FROM ops.file_loads WHERE run_id = 'night2' ORDER BY path"
+        ).fetchall() == [
+            (f"pharmacie-dupont/a-copy-{n}.csv",
+             "same content as pharmacie-dupont/a.csv, already loaded")
+            for n in range(3)
+        ]  # fmt: skip

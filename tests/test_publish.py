@@ -144,3 +144,42 @@ def test_a_large_mart_a_night_touches_a_little_of_is_patched_key_by_key(tmp_path
     later = publish(p, "run4")
     assert later.copied == ["marts.fct_post_daily"] and later.patched == []
     assert _published(p, "SELECT count(clicks) FROM marts.fct_post_daily") == [(991,)]
+
+
+def test_campaign_rows_are_patched_by_reporting_window(tmp_path: Path) -> None:
+    """fct_campaign_daily: the rows of a client's reporting window (its dbt model's unit of
+    rebuilding) are replaced together; the others are kept."""
+    p = Paths(tmp_path / "data")
+    p.build_dir.mkdir(parents=True)
+    ads = (
+        "SELECT 'c' || (range % 4) AS client, 'ad' || (range % 7) AS ad_key, DATE '2026-01-05' "
+        "+ CAST(7 * (range // 28) AS INTEGER) AS date, DATE '2026-01-11' + CAST(7 * (range // 28)"
+        " AS INTEGER) AS date_end, range * 1.5 AS spend FROM range(2800)"
+    )
+    with duckdb.connect(str(p.build_db)) as con:
+        con.execute("CREATE SCHEMA marts; CREATE SCHEMA ops; CREATE SCHEMA analytics")
+        con.execute(f"CREATE TABLE marts.fct_campaign_daily AS {ads}")
+    assert publish(p, "run1").whole
+
+    with duckdb.connect(str(p.build_db)) as con:  # a night: one window restated, one ad of
+        con.execute(  # another window gone, a new window
+            "UPDATE marts.fct_campaign_daily SET spend = -1 "
+            "WHERE client = 'c1' AND date = DATE '2026-01-12' AND ad_key = 'ad3'"
+        )
+        con.execute(
+            "DELETE FROM marts.fct_campaign_daily WHERE client = 'c2' AND ad_key = 'ad5' "
+            "AND date = DATE '2026-01-19'"
+        )
+        con.execute(
+            "INSERT INTO marts.fct_campaign_daily VALUES "
+            "('c0', 'ad1', DATE '2027-01-04', DATE '2027-01-10', 2.5)"
+        )
+    night = publish(p, "run2")
+    assert night.copied == night.patched == ["marts.fct_campaign_daily"]
+    with duckdb.connect(str(p.warehouse), read_only=True) as con:
+        con.execute(f"ATTACH '{p.build_db}' AS build (READ_ONLY)")
+        for a, b in (("marts", "build.marts"), ("build.marts", "marts")):
+            assert con.execute(
+                f"SELECT count(*) FROM (SELECT * FROM {a}.fct_campaign_daily EXCEPT ALL "
+                f"SELECT * FROM {b}.fct_campaign_daily)"
+            ).fetchall() == [(0,)]

@@ -8,7 +8,7 @@ from typing import Any
 import dagster as dg
 import duckdb
 
-from data_checks.runner import RuleResult
+from data_checks.results import RuleResult
 from pipelines import build_state, dbt_state
 from pipelines.dbt_files import project_fingerprint, ready_parse_cache, record_parse
 from pipelines.dbt_light import dagster_dbt

@@ -3,7 +3,7 @@
 import dagster as dg
 import duckdb
 
-from pipelines import build_db, run_lock
+from pipelines import build_db, gx_warm, run_lock
 from pipelines.asset_keys import CLIENTS_KEY, FILE_LOADS_KEY, REJECTED_ROWS_KEY
 from pipelines.defs.preview import counts_and_preview
 from pipelines.defs.resources import Warehouse
@@ -53,10 +53,8 @@ RAW_TABLE_KEYS = [dg.AssetKey(["raw", table]) for table in RAW_TABLES]
 def landing_files(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Detect, validate and load the new files of landing/; quarantine what cannot be loaded."""
     p = warehouse.paths
-    from data_checks.runner import FileValidator  # Great Expectations: 5 s, only when loading
-
     loader = LandingLoader(
-        p, context.run_id, validate=FileValidator().problems, progress=context.log.info
+        p, context.run_id, validate=gx_warm.FileChecks().problems, progress=context.log.info
     )
     try:
         # Held until this run's process ends: one run per data dir, whoever started it.

@@ -1,0 +1,211 @@
+"""Great Expectations imported before it is needed, beside the run: a night with work
+starts a process at once that imports GX (2.7 s after Dagster, the largest part of a
+night's start at every size) on the core the night's single-threaded start leaves idle,
+and then validates for the run: the landing step's file profiles (read by the run from
+its own connection, where the staged files are) and the mart suites (read by the process
+from the build database, which no one writes while the checks run).
+
+Nothing depends on it but speed: a validation the process cannot answer (not started, as
+in a run launched from the UI, gone, or an error there) is done in the run's own process
+with the same code (data_checks.runner), which imports GX then. The process exits when
+its parent does, and the run stops it when it ends.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the run imports this module on quiet nights too: nothing of the checks
+    from data_checks.results import RuleResult
+    from data_checks.suites import TableSuite
+
+
+class Worker:
+    """The waiting process and the run's end of its pipe (one request at a time)."""
+
+    def __init__(self, process: subprocess.Popen, conn: Connection):
+        self.process, self.conn = process, conn
+        self.lock = threading.Lock()
+        self.broken = False
+        self.answered = 0
+        self.ready = False  # GX imported there: its first message says so
+
+    def wait_ready(self, timeout: float) -> bool:
+        """True once the process has imported Great Expectations (False: not within the
+        timeout, or gone)."""
+        deadline = time.monotonic() + timeout
+        while True:  # in slices: close() takes the lock meanwhile
+            with self.lock:
+                if self._read_ready(0.1) or self.broken or time.monotonic() > deadline:
+                    return self.ready
+
+    def _read_ready(self, timeout: float | None) -> bool:
+        if not self.ready and not self.broken:
+            try:
+                if timeout is None or self.conn.poll(timeout):
+                    self.ready = self.conn.recv() == ("ready", None)
+            except (EOFError, OSError):
+                self.broken = True
+        return self.ready
+
+    def ask(self, *request):
+        """The process's answer, or None when it cannot give one (the caller does it)."""
+        with self.lock:
+            if not self._read_ready(None):
+                return None
+            try:
+                self.conn.send(request)  # pickled whole before a byte is written
+            except OSError:
+                self.broken = True
+                return None
+            except Exception:  # noqa: BLE001 — not picklable: the caller does it
+                return None
+            try:
+                status, answer = self.conn.recv()
+            except (EOFError, OSError):
+                self.broken = True
+                return None
+            if status != "ok":
+                return None
+            self.answered += 1
+            return answer
+
+    def close(self) -> None:
+        with self.lock:
+            self.broken = True
+            self.conn.close()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+_worker: Worker | None = None
+
+
+def start() -> Worker:
+    """Starts the process; this process's validations go to it until it is closed."""
+    global _worker
+    ours, theirs = socket.socketpair()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.gx_warm", str(theirs.fileno()), str(os.getpid())],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        pass_fds=[theirs.fileno()],
+    )  # fmt: skip
+    theirs.close()
+    _worker = Worker(process, Connection(ours.detach()))
+    return _worker
+
+
+def stop() -> None:
+    global _worker
+    if _worker is not None:
+        _worker.close()
+        _worker = None
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    type: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What a file suite reads of an export kind (data_checks.file_suites.TabularKind),
+    sent instead of the kind itself, whose parsers are no business of the process."""
+
+    name: str
+    fields: tuple[_Field, ...]
+    signature: tuple[str, ...]
+
+
+def _portable(kind) -> _Kind:
+    fields = tuple(_Field(f.name, f.type, f.required) for f in kind.fields)
+    return _Kind(kind.name, fields, tuple(kind.signature))
+
+
+class FileChecks:
+    """validate(con, kind) for the landing step (pipelines.ingest.tabular.Validate): what
+    makes each file staged in sw_parsed unacceptable as a whole, by sw_file_id."""
+
+    def __init__(self) -> None:
+        self._local = None
+
+    def problems(self, con, kind) -> dict[int, list[str]]:
+        from data_checks.file_suites import describe, file_profile_sql
+
+        profile = con.sql(file_profile_sql(kind)).df()
+        failing = _worker.ask("file", _portable(kind), profile) if _worker else None
+        if failing is None:
+            if self._local is None:
+                from data_checks.runner import FileValidator
+
+                self._local = FileValidator()
+            failing = self._local.failing(kind, profile)
+        values = profile.set_index("sw_file_id")
+        out: dict[int, list[str]] = {}
+        for file_id, column in failing:
+            out.setdefault(file_id, []).append(describe(column, float(values.at[file_id, column])))
+        return out
+
+
+def run_suite(build_db: Path, suite: TableSuite, connect) -> list[RuleResult]:
+    """The suite's results on the build database; `connect()` opens it read-only here when
+    the process cannot answer."""
+    answer = _worker.ask("suite", str(build_db), suite.table) if _worker else None
+    if answer is not None:
+        return answer
+    from data_checks.runner import run_suite as run_here
+
+    with connect() as con:
+        return run_here(con, suite)
+
+
+def _serve(conn: Connection, parent: int) -> int:
+    import duckdb
+
+    from data_checks.runner import FileValidator, run_suite as run_here
+    from data_checks.suites import SUITES
+
+    suites = {suite.table: suite for suite in SUITES}
+    conn.send(("ready", None))
+
+    files = FileValidator()
+    while True:
+        while not conn.poll(1.0):
+            if os.getppid() != parent:  # the run is gone
+                return 0
+        try:
+            request = conn.recv()
+        except EOFError:
+            return 0
+        try:
+            if request[0] == "file":
+                _, kind, profile = request
+                answer = files.failing(kind, profile)
+            else:
+                _, build_db, table = request
+                with duckdb.connect(build_db, read_only=True) as con:
+                    answer = run_here(con, suites[table])
+            conn.send(("ok", answer))
+        except Exception as exc:  # noqa: BLE001 — the run's own process does it instead
+            conn.send(("error", repr(exc)))
+
+
+if __name__ == "__main__":
+    sys.exit(_serve(Connection(int(sys.argv[1])), int(sys.argv[2])))

@@ -1,0 +1,132 @@
+"""Great Expectations in the run's waiting process (pipelines/gx_warm.py): the same
+verdicts as in the run's own process, for the landing step's files and the mart suites;
+the same again when the process is gone; stopped with the run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from test_data_checks import GOOD_AD, GOOD_DAY, GOOD_POST, warehouse
+
+from data_checks.runner import FileValidator
+from data_checks.runner import run_suite as run_here
+from data_checks.suites import SUITES
+from pipelines import dbt_warm, gx_warm
+from pipelines.ingest.kinds import CSV_KINDS
+from tests.conftest import ROOT
+
+FACEBOOK_POSTS = next(k for k in CSV_KINDS if k.name == "facebook_posts")
+
+
+def _staged_files() -> duckdb.DuckDBPyConnection:
+    """Three facebook_posts files staged as a batch is: good, no publish times, no rows."""
+    con = duckdb.connect()
+    con.execute("CREATE TEMP TABLE sw_files AS SELECT * FROM (VALUES (1), (2), (3)) t(sw_file_id)")
+    con.execute(
+        "CREATE TEMP TABLE sw_parsed AS SELECT * FROM (VALUES "
+        "(1, 1, 'p1', TIMESTAMP '2026-03-01 10:00', 5), (1, 2, 'p2', TIMESTAMP '2026-03-01 11:00', 7), "
+        "(2, 1, 'p3', NULL, 3), (2, 2, 'p4', NULL, -1)"
+        ") t(sw_file_id, sw_row, post_id, publish_time, reach)"
+    )
+    return con
+
+
+@pytest.fixture
+def build_db(tmp_path: Path) -> Path:
+    db = tmp_path / "social.duckdb"
+    warehouse(
+        [GOOD_POST, GOOD_POST | {"reach": 1200}],
+        [GOOD_AD, GOOD_AD | {"spend": -5.0}],
+        [GOOD_DAY, GOOD_DAY | {"new_followers": -2}],
+        path=str(db),
+    ).close()
+    return db
+
+
+def _refuse_here():
+    raise AssertionError("validated in the run's process, not the waiting one")
+
+
+def test_the_waiting_process_judges_as_the_run_would(build_db: Path) -> None:
+    staged = _staged_files()
+    expected_files = FileValidator().problems(staged, FACEBOOK_POSTS)
+    assert set(expected_files) == {2, 3}  # the checks do find something here
+    with duckdb.connect(str(build_db), read_only=True) as con:
+        expected = {suite.table: run_here(con, suite) for suite in SUITES}
+    assert all(any(not r.passed for r in results) for results in expected.values())
+
+    worker = gx_warm.start()
+    try:
+        assert gx_warm.FileChecks().problems(staged, FACEBOOK_POSTS) == expected_files
+        for suite in SUITES:
+            assert gx_warm.run_suite(build_db, suite, _refuse_here) == expected[suite.table]
+        assert not worker.broken and worker.answered == 1 + len(SUITES)
+
+        worker.process.kill()  # gone mid-run: the run's own process does the work
+        worker.process.wait()
+        assert gx_warm.FileChecks().problems(staged, FACEBOOK_POSTS) == expected_files
+        asked_here = []
+
+        def here():
+            asked_here.append(True)
+            return duckdb.connect(str(build_db), read_only=True)
+
+        suite = SUITES[0]
+        assert gx_warm.run_suite(build_db, suite, here) == expected[suite.table]
+        assert asked_here and worker.broken
+    finally:
+        gx_warm.stop()
+    assert worker.process.poll() is not None and gx_warm._worker is None
+
+
+def test_the_process_ends_with_the_run_and_is_stopped_by_it(build_db: Path) -> None:
+    worker = gx_warm.start()
+    gx_warm.stop()
+    assert worker.process.poll() is not None
+    # a run killed without its `finally`: the process notices its parent is gone
+    parent = subprocess.Popen(
+        [sys.executable, "-c", "from pipelines import gx_warm; import os; "
+         "print(gx_warm.start().process.pid, flush=True); os._exit(0)"],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    orphan = int(parent.stdout.readline())
+    parent.wait()
+    for _ in range(100):
+        try:
+            with open(f"/proc/{orphan}/stat") as stat:
+                if stat.read().split(") ")[1].startswith("Z"):
+                    break
+        except FileNotFoundError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the waiting process outlived its run by 10 s")
+
+
+def test_a_run_ended_early_stops_both_waiting_processes_at_once() -> None:
+    """The run starts dbt's process once GX is imported in its own; a run that ends
+    before (nothing to load, a failure) leaves neither behind, and does not wait."""
+    from pipelines.run import _start_warm_processes
+
+    started = time.monotonic()
+    stop = _start_warm_processes("duckdb")
+    worker = gx_warm._worker
+    stop()
+    assert time.monotonic() - started < 10
+    assert worker.process.poll() is not None and gx_warm._worker is None
+    stop = _start_warm_processes("duckdb")  # this time dbt's process does start
+    worker = gx_warm._worker
+    assert worker.wait_ready(timeout=60)
+    for _ in range(100):
+        if os.environ.get(dbt_warm.ENV):
+            break
+        time.sleep(0.1)
+    folder = Path(os.environ[dbt_warm.ENV])
+    stop()
+    assert worker.process.poll() is not None and not folder.exists()
