@@ -22,7 +22,6 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the run imports this module on quiet nights too: nothing of the checks
@@ -179,7 +178,8 @@ def run_suite(build_db: Path, suite: TableSuite, connect) -> list[RuleResult]:
 def _serve(conn: Connection, parent: int) -> int:
     import duckdb
 
-    from data_checks.runner import FileValidator, run_suite as run_here
+    from data_checks.runner import FileValidator
+    from data_checks.runner import run_suite as run_here
     from data_checks.suites import SUITES
 
     suites = {suite.table: suite for suite in SUITES}

@@ -30,7 +30,8 @@ def _staged_files() -> duckdb.DuckDBPyConnection:
     con.execute("CREATE TEMP TABLE sw_files AS SELECT * FROM (VALUES (1), (2), (3)) t(sw_file_id)")
     con.execute(
         "CREATE TEMP TABLE sw_parsed AS SELECT * FROM (VALUES "
-        "(1, 1, 'p1', TIMESTAMP '2026-03-01 10:00', 5), (1, 2, 'p2', TIMESTAMP '2026-03-01 11:00', 7), "
+        "(1, 1, 'p1', TIMESTAMP '2026-03-01 10:00', 5), "
+        "(1, 2, 'p2', TIMESTAMP '2026-03-01 11:00', 7), "
         "(2, 1, 'p3', NULL, 3), (2, 2, 'p4', NULL, -1)"
         ") t(sw_file_id, sw_row, post_id, publish_time, reach)"
     )
