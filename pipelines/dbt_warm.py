@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 ENV = "SOCIALWH_DBT_WARM"  # the warm process's folder: its socket and the script
@@ -52,15 +53,36 @@ sys.exit(code[0] if code else 2)
 
 
 class Warm:
-    """A waiting dbt process and its folder."""
+    """A dbt process (waiting, or about to be started) and its folder."""
 
-    def __init__(self, folder: Path, process: subprocess.Popen):
-        self.folder, self.process = folder, process
+    def __init__(self, folder: Path, listener: socket.socket):
+        self.folder, self.listener = folder, listener
+        self.process: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+
+    def launch(self) -> None:
+        """Starts the process (once; never after close). A dbt command that comes before
+        waits for it in the socket's queue."""
+        with self._lock:
+            if self.listener is None:
+                return
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "pipelines.dbt_warm", str(self.folder),
+                 str(os.getpid()), str(self.listener.fileno())],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                pass_fds=[self.listener.fileno()],
+            )  # fmt: skip
+            self.listener.close()  # bound here, listened to there
+            self.listener = None
 
     def close(self) -> None:
         """Stops the process if it still waits (a night whose models were up to date: the
         dbt step, when it ran, has had its answer) and removes its folder."""
-        if self.process.poll() is None:
+        with self._lock:
+            if self.listener is not None:  # never started
+                self.listener.close()
+                self.listener = None
+        if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
                 self.process.wait(timeout=10)
@@ -79,26 +101,24 @@ def installed_dbt() -> str:
     return str(beside) if beside.exists() else "dbt"
 
 
-def start() -> Warm:
-    """Starts the warm dbt and points this process's dbt executable at its script
-    (pipelines.project.dbt_executable reads ENV)."""
+def start(launch: bool = True) -> Warm:
+    """Points this process's dbt executable at the warm dbt's script (pipelines.project.
+    dbt_executable reads ENV: the Dagster definitions take it when they are made) and
+    starts the process, or leaves that to `launch()` (pipelines/run.py starts it once
+    Great Expectations is imported in its own process)."""
     real_dbt = installed_dbt()
     folder = Path(tempfile.mkdtemp(prefix="socialwh-dbt-"))
     script = folder / SCRIPT
     script.write_text(_SCRIPT.format(python=sys.executable, real=real_dbt, socket=SOCKET))
     script.chmod(0o700)
-    # bound here, listened to there: a command that comes before the process is up waits
-    with socket.socket(socket.AF_UNIX) as listener:
-        listener.bind(str(folder / SOCKET))
-        listener.listen(1)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.dbt_warm", str(folder), str(os.getpid()),
-             str(listener.fileno())],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=[listener.fileno()],
-        )  # fmt: skip
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(folder / SOCKET))
+    listener.listen(1)
     os.environ[ENV] = str(folder)
-    return Warm(folder, process)
+    warm = Warm(folder, listener)
+    if launch:
+        warm.launch()
+    return warm
 
 
 def _serve(folder: Path, parent: int, listening: int) -> int:

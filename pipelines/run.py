@@ -91,27 +91,26 @@ def _start_warm_processes(engine: str) -> Callable[[], None]:
     """Starts Great Expectations' process (pipelines.gx_warm), then dbt's (pipelines.dbt_warm,
     DuckDB engine) once GX is imported there: the landing step needs GX within seconds, dbt
     comes after the loading, and both importing at once on the one idle core slowed the
-    first (the first batch of files waited 1 s for GX at L). Returns what stops both."""
+    first (the first batch of files waited 1 s for GX at L). dbt's script is in place from
+    the start (the definitions name it); a dbt command before its process waits for it.
+    Returns what stops both."""
     worker = gx_warm.start()
-    dbt: list[dbt_warm.Warm] = []
-    ending = threading.Event()
+    dbt = dbt_warm.start(launch=False) if engine == "duckdb" else None
 
     def dbt_once_gx_is_ready() -> None:
         worker.wait_ready(timeout=60)
-        if not ending.is_set():
-            dbt.append(dbt_warm.start())
+        dbt.launch()  # nothing once closed
 
     starter = threading.Thread(target=dbt_once_gx_is_ready, name="warm-dbt", daemon=True)
-    if engine == "duckdb":
+    if dbt is not None:
         starter.start()
 
     def stop() -> None:
-        ending.set()
         gx_warm.stop()  # a wait for GX's readiness ends with its pipe
+        if dbt is not None:
+            dbt.close()
         if starter.is_alive():
             starter.join(timeout=30)
-        for process in dbt:
-            process.close()
 
     return stop
 

@@ -22,6 +22,7 @@ from pipelines import disk
 from pipelines.settings import Paths
 
 RULE = "=" * 72
+PATHS_NAMED = 3  # files named in a line that stands for several
 
 
 @dataclass
@@ -157,10 +158,20 @@ class RunReport:
             return out
         if f.quarantined_files:
             out.append(f"  (files moved to {self.quarantine_dir}, each beside a .reason.txt)")
+        # files that dropped the same columns (one booking tool's exports, a client each)
+        # on one line: 200 lines a night at L otherwise
+        alike: dict[tuple[str, ...], list[str]] = {}
         for path, columns in f.personal_dropped.items():
+            alike.setdefault(tuple(columns), []).append(path)
+        for columns, paths in alike.items():
+            named = ", ".join(f"landing/{path}" for path in paths[:PATHS_NAMED])
+            if len(paths) > PATHS_NAMED:
+                named = (
+                    f"{len(paths)} files ({named} and {len(paths) - PATHS_NAMED} more; "
+                    "ops.file_loads.columns_dropped names each)"
+                )
             out.append(
-                f"  personal columns dropped, never stored, from landing/{path}: "
-                + ", ".join(columns)
+                f"  personal columns dropped, never stored, from {named}: " + ", ".join(columns)
             )
         for kind, files, columns in f.other_dropped:
             shown = ", ".join(columns[:10]) + (" …" if len(columns) > 10 else "")

@@ -123,11 +123,29 @@ def test_a_run_ended_early_stops_both_waiting_processes_at_once() -> None:
     assert worker.process.poll() is not None and gx_warm._worker is None
     stop = _start_warm_processes("duckdb")  # this time dbt's process does start
     worker = gx_warm._worker
+    folder = Path(os.environ[dbt_warm.ENV])  # named at once: the definitions take it
+    assert (folder / dbt_warm.SCRIPT).exists()
     assert worker.wait_ready(timeout=60)
     for _ in range(100):
-        if os.environ.get(dbt_warm.ENV):
+        if _processes_naming(folder):  # dbt's process, started once GX was imported
             break
         time.sleep(0.1)
-    folder = Path(os.environ[dbt_warm.ENV])
+    else:
+        pytest.fail("dbt's waiting process was not started")
     stop()
     assert worker.process.poll() is not None and not folder.exists()
+    time.sleep(0.5)
+    assert not _processes_naming(folder)
+
+
+def _processes_naming(folder: Path) -> list[int]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            state = Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0]
+        except OSError:
+            continue
+        if str(folder).encode() in cmdline and state != "Z":
+            found.append(int(pid))
+    return found

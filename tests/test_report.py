@@ -239,3 +239,26 @@ def test_the_french_report_reads_as_french(demo_warehouse: Path, tmp_path: Path)
         capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip
     assert shot.stat().st_size > 20_000  # a page, not a blank
+
+
+def test_files_that_dropped_the_same_personal_columns_share_a_line() -> None:
+    """One booking tool's exports, one per client: 200 lines a night at L otherwise."""
+    from pipelines.run_report import Files, RunReport
+
+    booking = ["patient_name", "email", "phone"]
+    files = Files(
+        loaded=6,
+        personal_dropped={
+            **{f"clinic-{n}/conversions/rdv.csv": booking for n in range(5)},
+            "pharmacy/conversions/sales.csv": ["customer"],
+        },
+    )
+    lines = RunReport("r1", "SUCCESS", "cli", "now", True, "w", True, files=files).lines()
+    dropped = [line for line in lines if "personal columns dropped" in line]
+    assert dropped == [
+        "  personal columns dropped, never stored, from 5 files (landing/clinic-0/conversions/"
+        "rdv.csv, landing/clinic-1/conversions/rdv.csv, landing/clinic-2/conversions/rdv.csv "
+        "and 2 more; ops.file_loads.columns_dropped names each): patient_name, email, phone",
+        "  personal columns dropped, never stored, from landing/pharmacy/conversions/sales.csv: "
+        "customer",
+    ]
