@@ -163,16 +163,16 @@ class FileChecks:
         return out
 
 
-def run_suite(build_db: Path, suite: TableSuite, connect) -> list[RuleResult]:
-    """The suite's results on the build database; `connect()` opens it read-only here when
-    the process cannot answer."""
+def run_suite(build_db: Path, suite: TableSuite, connect) -> tuple[list[RuleResult], str]:
+    """The suite's results on the build database, and where they were computed; `connect()`
+    opens it read-only here when the process cannot answer."""
     answer = _worker.ask("suite", str(build_db), suite.table) if _worker else None
     if answer is not None:
-        return answer
+        return answer, "in the run's Great Expectations process"
     from data_checks.runner import run_suite as run_here
 
     with connect() as con:
-        return run_here(con, suite)
+        return run_here(con, suite), "in this process"
 
 
 def _serve(conn: Connection, parent: int) -> int:

@@ -66,7 +66,7 @@ def test_the_waiting_process_judges_as_the_run_would(build_db: Path) -> None:
     try:
         assert gx_warm.FileChecks().problems(staged, FACEBOOK_POSTS) == expected_files
         for suite in SUITES:
-            assert gx_warm.run_suite(build_db, suite, _refuse_here) == expected[suite.table]
+            assert gx_warm.run_suite(build_db, suite, _refuse_here)[0] == expected[suite.table]
         assert not worker.broken and worker.answered == 1 + len(SUITES)
 
         worker.process.kill()  # gone mid-run: the run's own process does the work
@@ -79,7 +79,10 @@ def test_the_waiting_process_judges_as_the_run_would(build_db: Path) -> None:
             return duckdb.connect(str(build_db), read_only=True)
 
         suite = SUITES[0]
-        assert gx_warm.run_suite(build_db, suite, here) == expected[suite.table]
+        assert gx_warm.run_suite(build_db, suite, here) == (
+            expected[suite.table],
+            "in this process",
+        )
         assert asked_here and worker.broken
     finally:
         gx_warm.stop()

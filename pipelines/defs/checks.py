@@ -55,9 +55,11 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
         context.log.info(f"Checking {suite.table}: {len(suite.rules)} Great Expectations rules")
         # Great Expectations in the run's waiting process (pipelines/gx_warm.py), or here
-        results = gx_warm.run_suite(
+        results, where = gx_warm.run_suite(
             warehouse.paths.build_db, suite, lambda: warehouse.connect(read_only=True)
         )
+        failed = sum(not r.passed for r in results)
+        context.log.info(f"{suite.table}: {failed} of {len(results)} rules failed ({where})")
         record_results(warehouse, context.run.run_id, results)
         yield from _check_results(results)
 
