@@ -95,25 +95,33 @@ class Worker:
 _worker: Worker | None = None
 
 
+_starting = threading.Lock()
+
+
 def start() -> Worker:
-    """Starts the process; this process's validations go to it until it is closed."""
+    """Starts the process (once: the early judgement's thread and the run may both ask);
+    this process's validations go to it until it is stopped."""
     global _worker
-    ours, theirs = socket.socketpair()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.gx_warm", str(theirs.fileno()), str(os.getpid())],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        pass_fds=[theirs.fileno()],
-    )  # fmt: skip
-    theirs.close()
-    _worker = Worker(process, Connection(ours.detach()))
-    return _worker
+    with _starting:
+        if _worker is not None:
+            return _worker
+        ours, theirs = socket.socketpair()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.gx_warm", str(theirs.fileno()), str(os.getpid())],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=[theirs.fileno()],
+        )  # fmt: skip
+        theirs.close()
+        _worker = Worker(process, Connection(ours.detach()))
+        return _worker
 
 
 def stop() -> None:
     global _worker
-    if _worker is not None:
-        _worker.close()
-        _worker = None
+    with _starting:
+        worker, _worker = _worker, None
+    if worker is not None:
+        worker.close()
 
 
 @dataclass(frozen=True)

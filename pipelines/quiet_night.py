@@ -14,6 +14,8 @@ import gc
 import multiprocessing
 import os
 import sys
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
@@ -73,7 +75,7 @@ def landing_unchanged(p: Paths) -> tuple[bool, list[str], Scan | None]:
     return True, [f.rel for f in found.moving], None
 
 
-def judge_early(p: Paths, engine: str):
+def judge_early(p: Paths, engine: str, on_work: Callable[[], object] | None = None):
     """nothing_new in another process while this one imports Dagster and opens its
     instance: at L, 214,000 files stat-ed and compared with what ops.file_loads knows,
     about 2.5 s of Python that, in a thread, fought the imports for the interpreter lock
@@ -81,12 +83,48 @@ def judge_early(p: Paths, engine: str):
     where fork is not the way (not Linux), a thread. The verdict must not be older than
     the run's lock: a run that had to wait for another judges again (verdict)."""
     if sys.platform == "linux":
-        return _ForkedVerdict(p, engine)
-    pool = ThreadPoolExecutor(1, thread_name_prefix="judge-night")
-    try:
-        return pool.submit(nothing_new, p, engine)
-    finally:
-        pool.shutdown(wait=False)
+        judge = _ForkedVerdict(p, engine)
+    else:
+        pool = ThreadPoolExecutor(1, thread_name_prefix="judge-night")
+        try:
+            judge = pool.submit(nothing_new, p, engine)
+        finally:
+            pool.shutdown(wait=False)
+    return judge if on_work is None else _Heeded(judge, on_work)
+
+
+class _Heeded:
+    """The early judgement, read the moment it comes by a thread of this process, which
+    calls on_work when the night has work: the run then starts what it will need (Great
+    Expectations' process, pipelines/gx_warm.py) while it is still importing Dagster,
+    not a second later when it reads the verdict (at M the judge answers in 0.3 s, the
+    imports take 1.3 s). A thread waiting on the pipe holds no interpreter lock."""
+
+    def __init__(self, judge, on_work: Callable[[], object]) -> None:
+        self._answer: tuple | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._heed, args=(judge, on_work), name="judge-heeded", daemon=True
+        )
+        self._thread.start()
+
+    def _heed(self, judge, on_work) -> None:
+        try:
+            self._answer = judge.result()
+        except BaseException as exc:  # noqa: BLE001 — said to whoever reads the result
+            self._error = exc
+            return
+        if not self._answer[0]:
+            try:
+                on_work()
+            except Exception:  # noqa: BLE001 — a head start only: the run starts it later
+                pass
+
+    def result(self) -> tuple:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._answer
 
 
 class _ForkedVerdict:

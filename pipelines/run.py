@@ -25,7 +25,8 @@ def run_nightly(
 ) -> int:
     p.ensure()
     quiet_check = not (full_refresh or accept_drop)
-    early = judge_early(p, engine) if quiet_check else None
+    # Great Expectations' process starts as soon as the judge finds work (pipelines.gx_warm)
+    early = judge_early(p, engine, on_work=gx_warm.start) if quiet_check else None
     from pipelines.run_report import save_report
 
     instance = open_instance(p)
@@ -41,6 +42,7 @@ def run_nightly(
         run_lock.acquire(p, run_id, WAIT_FOR_OTHER_RUN_S, on_wait=waiting)
     except run_lock.RunInProgress as busy:
         print(f"socialwh: gave up waiting: {busy}", file=sys.stderr)
+        gx_warm.stop()
         return 1
     try:
         dead = mark_dead_runs_failed(instance)
@@ -82,6 +84,7 @@ def run_nightly(
     finally:
         if warm is not None:
             warm()
+        gx_warm.stop()  # started for a night judged busy, which a second judgement found quiet
         run_lock.release(p)
     print("\n" + report.text + f"This report: {saved}")
     return 0 if result.success and report.published else 1
@@ -94,7 +97,7 @@ def _start_warm_processes(engine: str) -> Callable[[], None]:
     first (the first batch of files waited 1 s for GX at L). dbt's script is in place from
     the start (the definitions name it); a dbt command before its process waits for it.
     Returns what stops both."""
-    worker = gx_warm.start()
+    worker = gx_warm.start()  # or the one the early judgement started
     dbt = dbt_warm.start(launch=False) if engine == "duckdb" else None
 
     def dbt_once_gx_is_ready() -> None:

@@ -152,3 +152,32 @@ def _processes_naming(folder: Path) -> list[int]:
         if str(folder).encode() in cmdline and state != "Z":
             found.append(int(pid))
     return found
+
+
+class _Judge:
+    def __init__(self, answer=None, error=None):
+        self.answer, self.error = answer, error
+
+    def result(self):
+        time.sleep(0.2)
+        if self.error:
+            raise self.error
+        return self.answer
+
+
+def test_the_early_judgement_starts_what_a_night_with_work_needs_and_only_then() -> None:
+    """GX's process starts the moment the judge finds work (pipelines/quiet_night.py), not
+    when the run, busy importing Dagster, reads the verdict; a quiet night starts none."""
+    from pipelines.quiet_night import _Heeded
+
+    started = []
+    busy = _Heeded(_Judge((False, [], "scan")), lambda: started.append(time.monotonic()))
+    time.sleep(0.5)  # the run is importing Dagster meanwhile
+    asked = time.monotonic()
+    assert busy.result() == (False, [], "scan") and len(started) == 1 and started[0] < asked
+    quiet = _Heeded(_Judge((True, [], None)), lambda: started.append(time.monotonic()))
+    assert quiet.result() == (True, [], None) and len(started) == 1
+    lost = _Heeded(_Judge(error=EOFError()), lambda: started.append(time.monotonic()))
+    with pytest.raises(EOFError):
+        lost.result()
+    assert len(started) == 1
