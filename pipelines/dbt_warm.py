@@ -82,16 +82,23 @@ class Warm:
             if self.listener is not None:  # never started
                 self.listener.close()
                 self.listener = None
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            end_process(self.process)
         shutil.rmtree(self.folder, ignore_errors=True)
         if os.environ.get(ENV) == str(self.folder):
             del os.environ[ENV]
+
+
+def end_process(process: subprocess.Popen, grace_s: float = 10) -> None:
+    """Ends one of the run's waiting processes (dbt's, Great Expectations'): asked to stop,
+    killed if it has not within the grace time."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def installed_dbt() -> str:

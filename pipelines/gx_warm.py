@@ -24,6 +24,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipelines.dbt_warm import end_process
+
 if TYPE_CHECKING:  # the run imports this module on quiet nights too: nothing of the checks
     from data_checks.results import RuleResult
     from data_checks.suites import TableSuite
@@ -83,13 +85,7 @@ class Worker:
         with self.lock:
             self.broken = True
             self.conn.close()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        end_process(self.process)
 
 
 _worker: Worker | None = None
