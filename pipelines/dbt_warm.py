@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -74,6 +75,11 @@ class Warm:
             )  # fmt: skip
             self.listener.close()  # bound here, listened to there
             self.listener = None
+
+    def command_waiting(self) -> bool:
+        """True when a dbt command waits for a process not launched yet."""
+        with self._lock:
+            return self.listener is not None and bool(select.select([self.listener], [], [], 0)[0])
 
     def close(self) -> None:
         """Stops the process if it still waits (a night whose models were up to date: the

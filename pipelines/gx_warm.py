@@ -31,6 +31,9 @@ if TYPE_CHECKING:  # the run imports this module on quiet nights too: nothing of
     from data_checks.suites import TableSuite
 
 
+READY_WAIT_S = 120  # for GX's import there (2.7 s on this machine), before doing it here
+
+
 class Worker:
     """The waiting process and the run's end of its pipe (one request at a time)."""
 
@@ -62,7 +65,8 @@ class Worker:
     def ask(self, *request):
         """The process's answer, or None when it cannot give one (the caller does it)."""
         with self.lock:
-            if not self._read_ready(None):
+            if not self._read_ready(READY_WAIT_S):
+                self.broken = True  # not up in time: the run validates in its own process
                 return None
             try:
                 self.conn.send(request)  # pickled whole before a byte is written

@@ -101,7 +101,10 @@ def _start_warm_processes(engine: str) -> Callable[[], None]:
     dbt = dbt_warm.start(launch=False) if engine == "duckdb" else None
 
     def dbt_once_gx_is_ready() -> None:
-        worker.wait_ready(timeout=60)
+        # or at once when dbt is asked for first (a night with no file to validate)
+        for _ in range(600):
+            if worker.wait_ready(timeout=0.1) or worker.broken or dbt.command_waiting():
+                break
         dbt.launch()  # nothing once closed
 
     starter = threading.Thread(target=dbt_once_gx_is_ready, name="warm-dbt", daemon=True)

@@ -58,3 +58,22 @@ def test_a_warm_dbt_never_used_is_stopped_with_the_run(tmp_path: Path) -> None:
     warm = dbt_warm.start()
     warm.close()  # a night whose models were up to date
     assert warm.process.poll() is not None and not warm.folder.exists()
+
+
+def test_a_dbt_command_before_the_process_is_launched_is_seen_waiting() -> None:
+    """The run launches dbt's process once GX is imported, or at once when a dbt command
+    comes first (pipelines/run.py): the command waits in the socket's queue meanwhile."""
+    import socket
+
+    warm = dbt_warm.start(launch=False)
+    try:
+        assert not warm.command_waiting()
+        caller = socket.socket(socket.AF_UNIX)
+        caller.connect(str(warm.folder / dbt_warm.SOCKET))
+        assert warm.command_waiting()
+        warm.launch()
+        assert warm.process is not None and not warm.command_waiting()
+        caller.close()
+    finally:
+        warm.close()
+    assert not warm.folder.exists()
