@@ -99,3 +99,16 @@ def describe(column: str, value: float) -> str:
     if column.endswith("__missing_share"):
         return f"{value:.0%} of rows have no {column.removesuffix('__missing_share')}"
     return f"{value:.0%} of rows have a negative {column.removesuffix('__negative_share')}"
+
+
+def problems(con, kind: TabularKind, failing) -> dict[int, list[str]]:
+    """What makes each file staged in sw_parsed unacceptable as a whole, by sw_file_id
+    (files without problems are absent): its profile judged by `failing(kind, profile)`,
+    the (file, column) pairs its suite refuses (Great Expectations, here or in the run's
+    own GX process: pipelines/gx_warm.py)."""
+    profile = con.sql(file_profile_sql(kind)).df()
+    values = profile.set_index("sw_file_id")
+    out: dict[int, list[str]] = {}
+    for file_id, column in failing(kind, profile):
+        out.setdefault(file_id, []).append(describe(column, float(values.at[file_id, column])))
+    return out

@@ -95,14 +95,9 @@ class FileValidator:
     def problems(self, con: duckdb.DuckDBPyConnection, kind) -> dict[int, list[str]]:
         """What makes each file staged in sw_parsed unacceptable as a whole, by sw_file_id
         (files without problems are absent)."""
-        from data_checks.file_suites import describe, file_profile_sql
+        from data_checks.file_suites import problems
 
-        profile = con.sql(file_profile_sql(kind)).df()
-        values = profile.set_index("sw_file_id")
-        out: dict[int, list[str]] = {}
-        for file_id, column in self.failing(kind, profile):
-            out.setdefault(file_id, []).append(describe(column, float(values.at[file_id, column])))
-        return out
+        return problems(con, kind, self.failing)
 
     def failing(self, kind, profile) -> list[tuple[int, str]]:
         """(sw_file_id, profile column) of each value of the files' profile (one row per

@@ -154,9 +154,11 @@ class FileChecks:
         self._local = None
 
     def problems(self, con, kind) -> dict[int, list[str]]:
-        from data_checks.file_suites import describe, file_profile_sql
+        from data_checks.file_suites import problems
 
-        profile = con.sql(file_profile_sql(kind)).df()
+        return problems(con, kind, self._failing)
+
+    def _failing(self, kind, profile) -> list[tuple[int, str]]:
         failing = _worker.ask("file", _portable(kind), profile) if _worker else None
         if failing is None:
             if self._local is None:
@@ -164,11 +166,7 @@ class FileChecks:
 
                 self._local = FileValidator()
             failing = self._local.failing(kind, profile)
-        values = profile.set_index("sw_file_id")
-        out: dict[int, list[str]] = {}
-        for file_id, column in failing:
-            out.setdefault(file_id, []).append(describe(column, float(values.at[file_id, column])))
-        return out
+        return failing
 
 
 def run_suite(build_db: Path, suite: TableSuite, connect) -> tuple[list[RuleResult], str]:
