@@ -105,8 +105,10 @@ class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
         super().upgrade()
 
     def dispose(self) -> None:
-        self._close_all()
+        # the watchers first: a watcher thread reading after the close would open its
+        # file again and hold it (and its WAL) past the dispose
         super().dispose()
+        self._close_all()
 
 
 def _close_at_exit(storage: weakref.ref) -> None:
