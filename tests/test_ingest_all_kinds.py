@@ -651,6 +651,33 @@ def test_a_scan_handed_over_by_the_nights_judge_is_taken_once_and_only_fresh(
     assert scan_stage.scan(con, landing).listed == 3  # too old: landing/ is listed again
 
 
+def test_the_scan_lists_exports_only_and_the_client_folders_holding_them(tmp_path: Path) -> None:
+    """What a browser, Excel or the system leave beside the exports is not listed; a symlink
+    to an export is; the client folders are those holding a listed file, however deep."""
+    from pipelines.ingest.scan import landed_files, scan_against
+
+    landing, elsewhere = tmp_path / "landing", tmp_path / "elsewhere.csv"
+    elsewhere.write_text("x\n")
+    listed = ["a-client/facebook/posts.csv", "root.csv", "c-client/deep/er/linked.csv"]
+    unlisted = [
+        "a-client/.DS_Store",
+        "b-client/posts.csv.crdownload",
+        "b-client/~$workbook.xlsx",
+        "b-client/export.PART",
+        "b-client/posts.csv.reason.txt",
+    ]
+    for rel in listed[:2] + unlisted:
+        (landing / rel).parent.mkdir(parents=True, exist_ok=True)
+        (landing / rel).write_text("x\n")
+    (landing / listed[2]).parent.mkdir(parents=True)
+    (landing / listed[2]).symlink_to(elsewhere)
+    (landing / "d-client" / "empty").mkdir(parents=True)
+
+    assert [rel for rel, _ in landed_files(landing)] == sorted(listed, key=lambda r: r.split("/"))
+    found = scan_against(set(), landing)
+    assert (found.listed, found.folders) == (3, {"a-client", "c-client"})
+
+
 def test_a_nights_duplicates_are_each_recorded_and_said_in_one_line(data_dir: Path) -> None:
     """Workbooks exported whole each day land as hundreds of duplicates a night at L: each
     gets its row in ops.file_loads (which file it repeats), the progress one line."""
