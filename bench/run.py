@@ -4,8 +4,10 @@ For each size it generates demo exports (all kinds, daily re-exports), lands all
 last day, then measures each phase in a fresh process (wall time, rows per second, peak
 RSS): loading the files, DuckDB's own read_csv over the same CSVs (the loading floor), a
 full dbt build, the checks, publish; then lands the last day and times an incremental
-nightly run (`socialwh run`, Dagster included) and a run with nothing new (the fixed
-overhead) beside a bare `python -c "import dagster"`. Beside the full build it times two
+nightly run (`socialwh run`, Dagster included), then one more night that lands the same
+files at every size (the last day of the first ten clients, exported again: how a night's
+cost grows with what is stored, not with what landed), and a run with nothing new (the
+fixed overhead) beside a bare `python -c "import dagster"`. Beside the full build it times two
 references on the same raw tables: bench/floor.py, a hand-written DuckDB script of every
 mart (the floor), and bench/references.py, two marts the notebook way (pandas); at S and
 M it checks that both give the pipeline's numbers (exit 1 if not). Prints a table and the
@@ -24,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,7 +53,9 @@ PHASES = (
     "publish_unchanged",  # again, nothing changed since: what publishing costs then
 )
 PIPELINE_PHASES = ("load", "full_build", "checks", "publish", "publish_unchanged",
-                   "nightly_incremental", "nothing_new_run")  # fmt: skip
+                   "nightly_incremental", "nightly_same_files", "nothing_new_run")  # fmt: skip
+# the clients whose last day lands again in the nightly_same_files night: M's, at every size
+SAME_FILES_CLIENTS = 10
 COMPARED_SIZES = ("S", "M")  # the three implementations are checked number by number
 QUIET_SAMPLES = 3  # runs with nothing new (and bare imports) timed per size: their medians
 
@@ -94,6 +99,30 @@ def split_last_day(exports: Path, landing: Path, copy: bool = True) -> list[Path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(f, target)
     return held
+
+
+def land_again(held: list[Path], exports: Path, landing: Path, clients: int) -> list[Path]:
+    """The last day of the first `clients` client folders exported again: the same rows in
+    files whose bytes differ (a CSV one more line end, a workbook a zip comment), as a
+    day downloaded a second time is; they keep the export's modification time (settled).
+    The same files at every size, for a night whose cost may only follow what landed."""
+    folders = sorted({f.relative_to(exports).parts[0] for f in held})[:clients]
+    again = sorted(f for f in held if f.relative_to(exports).parts[0] in folders)
+    for f in again:
+        target = landing / f.relative_to(exports)
+        if f.suffix == ".xlsx":
+            shutil.copyfile(f, target)
+            with zipfile.ZipFile(target, "a") as book:
+                book.comment = b"exported again"
+        else:
+            data = f.read_bytes()
+            wide = data.startswith(b"\xff\xfe")  # UTF-16 LE, as some exports are
+            crlf = (b"\r\x00\n\x00" if wide else b"\r\n") in data
+            target.write_bytes(
+                data + ("\r\n" if crlf else "\n").encode("utf-16-le" if wide else "utf-8")
+            )
+        shutil.copystat(f, target)
+    return again
 
 
 def bench_size(size: str, work: Path, memory_limit: str, reuse_load: dict | None) -> dict:
@@ -181,6 +210,12 @@ def bench_size(size: str, work: Path, memory_limit: str, reuse_load: dict | None
     wall, rss, _ = timed([str(BIN / "socialwh"), "run"], env)
     results["phases"]["nightly_incremental"] = _row(wall, rss, None)
     results["dbt_elapsed_s"]["nightly_incremental"] = _dbt_elapsed(data)
+    again = land_again(held, exports, data / "landing", SAME_FILES_CLIENTS)
+    results["same_files"] = len(again)
+    print(f"[{size}] nightly_same_files ({len(again)} files landed again; socialwh run)…",
+          flush=True)  # fmt: skip
+    wall, rss, _ = timed([str(BIN / "socialwh"), "run"], env)
+    results["phases"]["nightly_same_files"] = _row(wall, rss, None)
     # A run with nothing new and its yardstick, a bare `import dagster`, alternated
     # QUIET_SAMPLES times; the medians are compared (one sample of a 1-3 s process is
     # noise on a machine that varies by a third).
@@ -227,14 +262,28 @@ def targets(size: str, r: dict, sizes: dict) -> dict:
     at_l = size == "L"
     unchanged = r.get("publish", {}).get("publish_unchanged", {})
     one_day = p["nightly_incremental"]["wall_s"]
-    m_day = sizes.get("M", {}).get("phases", {}).get("nightly_incremental", {}).get("wall_s")
+    m_phases = sizes.get("M", {}).get("phases", {})
+    m_day = m_phases.get("nightly_incremental", {}).get("wall_s")
+    same = p.get("nightly_same_files", {}).get("wall_s")
+    m_same = m_phases.get("nightly_same_files", {}).get("wall_s")
     out = {
         "nothing_new_run / import dagster": _target(
             p["nothing_new_run"]["wall_s"] / p["import_dagster"]["wall_s"], 2.5, True
         ),
         "one day landed: nightly run s": _target(one_day, 30, True if at_l else None),
-        "one day landed: L / M": _target(
-            one_day / m_day if at_l and m_day else None, 1.2, True if at_l and m_day else None
+        # "flat as history grows": the same ten clients' day landed at L and at M
+        "one day landed: L / M": {
+            **_target(
+                same / m_same if at_l and same and m_same else None,
+                1.2,
+                True if at_l and same and m_same else None,
+            ),
+            "note": "the nightly_same_files nights (the same clients' day landed at both "
+            "sizes); measure both sizes in one run (--sizes M,L)",
+        },
+        # L's whole day lands 20 times M's files: what L's clients cost, not a flatness
+        "one day landed, every client: L / M": _target(
+            one_day / m_day if at_l and m_day else None, 1.2, None
         ),
         "full build dbt / floor of every mart": {
             **_target(

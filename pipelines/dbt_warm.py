@@ -173,9 +173,46 @@ def _serve(folder: Path, parent: int, listening: int) -> int:
         code = 130
     sys.stdout.flush()
     sys.stderr.flush()
+    if _release_databases():
+        # dagster-dbt reads dbt's output until every process writing it has closed it:
+        # this one's copies are closed now, not when its interpreter has been torn down
+        # (dbt's modules freed one by one: 0.5-0.9 s of every night, the run waiting)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for target in (0, 1, 2):
+            os.dup2(devnull, target)
+        os.close(devnull)
     conn.sendall(bytes([code & 0xFF]))
     return 0
 
 
+def _release_databases() -> bool:
+    """dbt-duckdb keeps the build database open to the end of its process: closed here
+    (and so checkpointed), since the run opens the file the moment dbt's output ends.
+    True when no DuckDB file is open any more; else (another dbt-duckdb, not Linux) the
+    output ends with the process, as a dbt the run started itself."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        with DuckDBConnectionManager._LOCK:
+            env, DuckDBConnectionManager._ENV = DuckDBConnectionManager._ENV, None
+        if env is not None:
+            env.close()
+        fds = Path("/proc/self/fd")
+        return fds.is_dir() and not any(
+            ".duckdb" in os.readlink(fd) for fd in fds.iterdir() if fd.is_symlink()
+        )
+    except Exception:  # noqa: BLE001 — the slower way is still right
+        return False
+
+
+def _exit_now(code: int) -> None:
+    """Exit without tearing the interpreter down: the database is closed, the output
+    closed, the status sent; dbt's log file is flushed by logging's shutdown."""
+    import logging
+
+    logging.shutdown()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(_serve(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])))
+    _exit_now(_serve(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])))
