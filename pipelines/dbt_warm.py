@@ -205,14 +205,21 @@ def _release_databases() -> bool:
         return False
 
 
-def _exit_now(code: int) -> None:
-    """Exit without tearing the interpreter down: the database is closed, the output
-    closed, the status sent; dbt's log file is flushed by logging's shutdown."""
+def _exit_now(code: list[int]) -> None:
+    """The last of the process's exit steps (registered first): every other one has run
+    (dbt's, logging's, multiprocessing's, which removes the semaphores dbt made: its
+    resource tracker would otherwise warn on dbt's stderr), then the exit, without freeing
+    dbt's modules one by one."""
     import logging
 
     logging.shutdown()
-    os._exit(code)
+    os._exit(code[0])
 
 
 if __name__ == "__main__":
-    _exit_now(_serve(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])))
+    import atexit
+
+    status = [1]  # an exception escaping _serve: Python has printed it
+    atexit.register(_exit_now, status)
+    status[0] = _serve(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))
+    sys.exit(status[0])

@@ -77,3 +77,32 @@ def test_a_dbt_command_before_the_process_is_launched_is_seen_waiting() -> None:
     finally:
         warm.close()
     assert not warm.folder.exists()
+
+
+def test_the_build_database_is_free_the_moment_a_warm_dbt_command_answers(
+    tmp_path: Path,
+) -> None:
+    """The warm process closes the database dbt opened (and its copies of dbt's output)
+    before it answers, and exits without tearing dbt down: the run opens the database for
+    writing as soon as dbt's command has answered, never meeting the warm process's lock."""
+    import duckdb
+
+    from pipelines.settings import DBT_PROJECT_DIR
+
+    database = tmp_path / "build.duckdb"
+    debug = ["debug", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
+             str(DBT_PROJECT_DIR), "--vars", f"{{socialwh_build_db: '{database}'}}"]  # fmt: skip
+    warm = dbt_warm.start()
+    try:
+        done = subprocess.run(
+            [dbt_executable(), *debug], cwd=tmp_path, capture_output=True, text=True,
+            timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout[-2000:]
+        assert "OK connection ok" in done.stdout  # dbt opened the database
+        assert "leaked" not in done.stderr, done.stderr
+        with duckdb.connect(str(database)) as con:  # for writing, at once
+            con.execute("CREATE TABLE after_dbt AS SELECT 1 AS x")
+        assert warm.process.wait(timeout=30) == 0
+    finally:
+        warm.close()
