@@ -89,6 +89,39 @@ def test_the_waiting_process_judges_as_the_run_would(build_db: Path) -> None:
     assert worker.process.poll() is not None and gx_warm._worker is None
 
 
+def test_mart_suites_asked_for_ahead_are_answered_while_the_run_reads_then_writes(
+    build_db: Path,
+) -> None:
+    """Once dbt is done the mart suites run in the process while the run computes its own
+    rules on the same database; a write waits for them; each suite's step takes its
+    answer; answers asked for are dropped with the process."""
+    with duckdb.connect(str(build_db), read_only=True) as con:
+        expected = {suite.table: run_here(con, suite) for suite in SUITES}
+    tables = [suite.table for suite in SUITES]
+    gx_warm.ask_for_suites(build_db, tables)  # no process: nothing asked, steps do it here
+    assert gx_warm._prefetched == {}
+
+    worker = gx_warm.start()
+    try:
+        gx_warm.ask_for_suites(build_db, tables)
+        with duckdb.connect(str(build_db), read_only=True) as reader:  # the run's rules
+            assert reader.execute("SELECT count(*) FROM marts.fct_post_performance").fetchone()
+        gx_warm.wait_for_suites()
+        with duckdb.connect(str(build_db)) as writer:  # the process has let the file go
+            writer.execute("CREATE TABLE written_after AS SELECT 1 AS x")
+        for suite in SUITES:
+            assert gx_warm.run_suite(build_db, suite, _refuse_here) == (
+                expected[suite.table],
+                "in the run's Great Expectations process",
+            )
+        assert worker.answered == len(SUITES) and gx_warm._prefetched == {}
+
+        gx_warm.ask_for_suites(build_db, tables)  # asked, never taken: the run ends
+    finally:
+        gx_warm.stop()
+    assert gx_warm._prefetched == {}
+
+
 def test_the_process_ends_with_the_run_and_is_stopped_by_it(build_db: Path) -> None:
     worker = gx_warm.start()
     gx_warm.stop()

@@ -16,6 +16,7 @@ from pipelines.defs.resources import Warehouse
 
 
 def record_results(warehouse: Warehouse, run_id: str, results: list[RuleResult]) -> None:
+    gx_warm.wait_for_suites()  # the GX process reads the build database meanwhile
     with warehouse.connect() as con:
         con.executemany(
             'INSERT INTO ops.check_results (run_id, "check", asset, passed, failing_rows, '
@@ -34,6 +35,12 @@ def record_results(warehouse: Warehouse, run_id: str, results: list[RuleResult])
                 for r in results
             ],
         )
+
+
+def ask_for_mart_suites(warehouse: Warehouse) -> None:
+    """The models are built and the dbt step's writes done: the mart suites start in Great
+    Expectations' process while the run goes on (nothing when the run has none)."""
+    gx_warm.ask_for_suites(warehouse.paths.build_db, [suite.table for suite in SUITES])
 
 
 def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
@@ -110,6 +117,9 @@ RUN_RULES = [
         for rule in RUN_RULES
     ],
     name="run_level_rules",
+    # first of the checks once dbt is done: its rules are computed here while the mart
+    # suites run in Great Expectations' process (gx_warm.ask_for_suites)
+    op_tags={"dagster/priority": "1"},
 )
 def run_level_rules(
     context: dg.AssetCheckExecutionContext, config: RunRulesConfig, warehouse: Warehouse

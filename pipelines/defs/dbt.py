@@ -12,7 +12,7 @@ from data_checks.results import RuleResult
 from pipelines import build_state, dbt_state
 from pipelines.dbt_files import project_fingerprint, ready_parse_cache, record_parse
 from pipelines.dbt_light import dagster_dbt
-from pipelines.defs.checks import record_results
+from pipelines.defs.checks import ask_for_mart_suites, record_results
 from pipelines.defs.preview import counts_and_preview
 from pipelines.defs.resources import Warehouse
 from pipelines.project import SocialwhDbtCli
@@ -74,6 +74,7 @@ def _build(context, dbt, warehouse: Warehouse, config: DbtBuildConfig, target_pa
         }
         deps = context.assets_def.asset_deps
         graph = {key: [d for d in deps.get(key, ()) if d in outputs] for key in outputs}
+        ask_for_mart_suites(warehouse)
         for key in TopologicalSorter(graph).static_order():
             yield dg.Output(None, output_name=outputs[key], metadata={"rebuilt": False})
         return
@@ -129,12 +130,15 @@ def _build(context, dbt, warehouse: Warehouse, config: DbtBuildConfig, target_pa
     with warehouse.connect(read_only=True) as con:
         # Tables only: counting or previewing a view would compute the whole view again.
         tables = set(con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall())
-        yield from (_with_counts_and_preview(context, con, tables, e) for e in events)
+        counted = [_with_counts_and_preview(context, con, tables, e) for e in events]
     record_results(
         warehouse,
         context.run.run_id,
         [_as_rule_result(e) for e in events if isinstance(e, dg.AssetCheckResult)],
     )
+    if failure is None:
+        ask_for_mart_suites(warehouse)  # the step's last write is done: they read meanwhile
+    yield from counted  # some 90 Dagster events at a few ms each
     if failure is not None:
         raise failure
     record_parse(target_path, files)  # the next load of the definitions parses nothing
