@@ -29,6 +29,27 @@ def _published(p: Paths, sql: str):
         return con.execute(sql).fetchall()
 
 
+def _first_night_of(tmp_path: Path, table: str, select: str) -> Paths:
+    """A build of one mart, published (whole: the first night)."""
+    p = Paths(tmp_path / "data")
+    p.build_dir.mkdir(parents=True)
+    with duckdb.connect(str(p.build_db)) as con:
+        con.execute("CREATE SCHEMA marts; CREATE SCHEMA ops; CREATE SCHEMA analytics")
+        con.execute(f"CREATE TABLE {table} AS {select}")
+    assert publish(p, "run1").whole
+    return p
+
+
+def _published_as_built(p: Paths, table: str) -> None:
+    """The published table holds the build's rows, every one, no more (EXCEPT ALL both ways)."""
+    with duckdb.connect(str(p.warehouse), read_only=True) as con:
+        con.execute(f"ATTACH '{p.build_db}' AS build (READ_ONLY)")
+        for a, b in ((table, f"build.{table}"), (f"build.{table}", table)):
+            assert con.execute(
+                f"SELECT count(*) FROM (SELECT * FROM {a} EXCEPT ALL SELECT * FROM {b})"
+            ).fetchall() == [(0,)]
+
+
 def test_a_night_copies_the_tables_it_changed_and_keeps_the_rest(tmp_path: Path) -> None:
     p = Paths(tmp_path / "data")
     _build(p)
@@ -105,16 +126,11 @@ def test_a_night_copies_the_tables_it_changed_and_keeps_the_rest(tmp_path: Path)
 def test_a_large_mart_a_night_touches_a_little_of_is_patched_key_by_key(tmp_path: Path) -> None:
     """fct_post_daily: the rows of the posts whose rows changed are replaced, the others
     kept; a night that changes most posts, or the columns, copies the table whole."""
-    p = Paths(tmp_path / "data")
-    p.build_dir.mkdir(parents=True)
     daily = (
         "SELECT 'c/facebook/' || (range // 10) AS post_key, DATE '2026-03-01' + "
         "CAST(range % 10 AS INTEGER) AS date, range AS impressions FROM range(1000)"
     )
-    with duckdb.connect(str(p.build_db)) as con:
-        con.execute("CREATE SCHEMA marts; CREATE SCHEMA ops; CREATE SCHEMA analytics")
-        con.execute(f"CREATE TABLE marts.fct_post_daily AS {daily}")
-    assert publish(p, "run1").whole
+    p = _first_night_of(tmp_path, "marts.fct_post_daily", daily)
 
     with duckdb.connect(str(p.build_db)) as con:  # a night: post 7 restated, post 99 gone,
         con.execute(  # post 100 new, the rows rebuilt by dbt in another order
@@ -128,13 +144,8 @@ def test_a_large_mart_a_night_touches_a_little_of_is_patched_key_by_key(tmp_path
         )
     night = publish(p, "run2")
     assert night.copied == night.patched == ["marts.fct_post_daily"]
-    with duckdb.connect(str(p.warehouse), read_only=True) as con:
-        con.execute(f"ATTACH '{p.build_db}' AS build (READ_ONLY)")
-        assert con.execute(
-            "SELECT count(*) FROM (SELECT * FROM marts.fct_post_daily EXCEPT ALL "
-            "SELECT * FROM build.marts.fct_post_daily)"
-        ).fetchall() == [(0,)]
-        assert con.execute("SELECT count(*) FROM marts.fct_post_daily").fetchall() == [(991,)]
+    _published_as_built(p, "marts.fct_post_daily")
+    assert _published(p, "SELECT count(*) FROM marts.fct_post_daily") == [(991,)]
 
     with duckdb.connect(str(p.build_db)) as con:  # most posts change: copied whole
         con.execute("UPDATE marts.fct_post_daily SET impressions = impressions + 1")
@@ -149,17 +160,12 @@ def test_a_large_mart_a_night_touches_a_little_of_is_patched_key_by_key(tmp_path
 def test_campaign_rows_are_patched_by_reporting_window(tmp_path: Path) -> None:
     """fct_campaign_daily: the rows of a client's reporting window (its dbt model's unit of
     rebuilding) are replaced together; the others are kept."""
-    p = Paths(tmp_path / "data")
-    p.build_dir.mkdir(parents=True)
     ads = (
         "SELECT 'c' || (range % 4) AS client, 'ad' || (range % 7) AS ad_key, DATE '2026-01-05' "
         "+ CAST(7 * (range // 28) AS INTEGER) AS date, DATE '2026-01-11' + CAST(7 * (range // 28)"
         " AS INTEGER) AS date_end, range * 1.5 AS spend FROM range(2800)"
     )
-    with duckdb.connect(str(p.build_db)) as con:
-        con.execute("CREATE SCHEMA marts; CREATE SCHEMA ops; CREATE SCHEMA analytics")
-        con.execute(f"CREATE TABLE marts.fct_campaign_daily AS {ads}")
-    assert publish(p, "run1").whole
+    p = _first_night_of(tmp_path, "marts.fct_campaign_daily", ads)
 
     with duckdb.connect(str(p.build_db)) as con:  # a night: one window restated, one ad of
         con.execute(  # another window gone, a new window
@@ -176,10 +182,4 @@ def test_campaign_rows_are_patched_by_reporting_window(tmp_path: Path) -> None:
         )
     night = publish(p, "run2")
     assert night.copied == night.patched == ["marts.fct_campaign_daily"]
-    with duckdb.connect(str(p.warehouse), read_only=True) as con:
-        con.execute(f"ATTACH '{p.build_db}' AS build (READ_ONLY)")
-        for a, b in (("marts", "build.marts"), ("build.marts", "marts")):
-            assert con.execute(
-                f"SELECT count(*) FROM (SELECT * FROM {a}.fct_campaign_daily EXCEPT ALL "
-                f"SELECT * FROM {b}.fct_campaign_daily)"
-            ).fetchall() == [(0,)]
+    _published_as_built(p, "marts.fct_campaign_daily")
