@@ -37,7 +37,7 @@ MARTS = (
 _LATEST_POSTS = """
     SELECT client, post_id, arg_max_null(impressions, (snapshot_date, loaded_at,
         coalesce(impressions, -9223372036854775808), source_row_number)) AS impressions
-    FROM raw.{table} GROUP BY client, post_id"""
+    FROM raw.{table} WHERE {scope} GROUP BY client, post_id"""
 
 # Conversions still stated by the newest export of their scope (see dbt's
 # stg_conversions__conversions), written again independently of the model.
@@ -46,7 +46,7 @@ _CURRENT_CONVERSIONS = """
         SELECT r.client, r.conversion_key, r.conversion_type, r.loaded_at,
             r.source_path, timezone(coalesce(c.timezone, 'America/Toronto'),
             r.occurred_at)::DATE AS day
-        FROM raw.conversions r LEFT JOIN raw.clients c USING (client)),
+        FROM raw.conversions r LEFT JOIN raw.clients c USING (client) WHERE {scope}),
     scopes AS (
         SELECT client, conversion_type, loaded_at, min(day) AS first_day, max(day) AS last_day
         FROM located GROUP BY client, source_path, loaded_at, conversion_type)
@@ -150,15 +150,30 @@ def _result(rule: RunRule, failing: int, checked: int, sample: list[str]) -> Rul
     )
 
 
+def in_scope(clients: list[str] | None, column: str = "client") -> str:
+    """A predicate on `column`: the clients a night recomputed (dbt_scope.checked_clients:
+    the other clients' rows are the ones an earlier night checked), or every row."""
+    if clients is None:
+        return "true"
+    if not clients:
+        return "false"
+    quoted = ", ".join("'" + c.replace("'", "''") + "'" for c in clients)
+    return f"{column} IN ({quoted})"
+
+
 def freshness(con: duckdb.DuckDBPyConnection) -> RuleResult:
     clients = newest_exports(con)
     stale = [(client, newest) for client, newest, _, is_stale in clients if is_stale]
     return _result(FRESHNESS, len(stale), len(clients), [f"{c} (newest {d})" for c, d in stale])
 
 
-def reconciliation(con: duckdb.DuckDBPyConnection) -> list[RuleResult]:
+def reconciliation(
+    con: duckdb.DuckDBPyConnection, clients: list[str] | None = None
+) -> list[RuleResult]:
+    """The marts against the loaded rows, for `clients` (None: every client)."""
+    scope = in_scope(clients)
     latest = " UNION ALL ".join(
-        f"SELECT '{p}' AS platform, * FROM ({_LATEST_POSTS.format(table=t)})"
+        f"SELECT '{p}' AS platform, * FROM ({_LATEST_POSTS.format(table=t, scope=scope)})"
         for p, t in (
             ("facebook", "facebook_posts"),
             ("instagram", "instagram_posts"),
@@ -168,16 +183,18 @@ def reconciliation(con: duckdb.DuckDBPyConnection) -> list[RuleResult]:
     posts = con.execute(f"""
         WITH loaded AS ({latest})
         SELECT coalesce(l.client || '/' || l.platform || '/' || l.post_id, m.post_key)
-        FROM loaded l FULL JOIN marts.fct_post_performance m
+        FROM loaded l FULL JOIN (SELECT * FROM marts.fct_post_performance WHERE {scope}) m
             ON m.post_key = l.client || '/' || l.platform || '/' || l.post_id
         WHERE m.impressions IS DISTINCT FROM l.impressions
     """).fetchall()
-    n_posts = con.execute("SELECT count(*) FROM marts.fct_post_performance").fetchone()[0]
-    ads = con.execute("""
+    n_posts = con.execute(
+        f"SELECT count(*) FROM marts.fct_post_performance WHERE {scope}"
+    ).fetchone()[0]
+    ads = con.execute(f"""
         WITH keyed AS (
             SELECT *, coalesce(ad_id, 'name:' || coalesce(campaign_name, '') || '|'
                          || coalesce(adset_name, '') || '|' || coalesce(ad_name, '')) AS ad_key
-            FROM raw.meta_ads),
+            FROM raw.meta_ads WHERE {scope}),
         -- an export is one load of one file (its content hash): a file re-downloaded
         -- under the same name is a newer export, not more rows of the same one
         newest AS (
@@ -196,23 +213,27 @@ def reconciliation(con: duckdb.DuckDBPyConnection) -> list[RuleResult]:
             || coalesce(l.reporting_start, m.date) || ' (file landing/'
             || coalesce(l.source_path, '?') || ': spend ' || coalesce(l.spend::VARCHAR, 'none')
             || ', mart ' || coalesce(m.spend::VARCHAR, 'none') || ')'
-        FROM loaded l FULL JOIN marts.fct_campaign_daily m
+        FROM loaded l FULL JOIN (SELECT * FROM marts.fct_campaign_daily WHERE {scope}) m
             ON m.client = l.client AND m.ad_key = l.ad_key AND m.date = l.reporting_start
             AND m.date_end = l.reporting_end
         WHERE round(m.spend, 6) IS DISTINCT FROM round(l.spend, 6)
            OR m.impressions IS DISTINCT FROM l.impressions
     """).fetchall()
-    n_ads = con.execute("SELECT count(*) FROM marts.fct_campaign_daily").fetchone()[0]
+    n_ads = con.execute(f"SELECT count(*) FROM marts.fct_campaign_daily WHERE {scope}").fetchone()[
+        0
+    ]
     conversions = con.execute(f"""
-        SELECT coalesce(l.key, m.conversion_id) FROM ({_CURRENT_CONVERSIONS}) l
-        FULL JOIN marts.fct_conversions m ON m.conversion_id = l.key
+        SELECT coalesce(l.key, m.conversion_id)
+        FROM ({_CURRENT_CONVERSIONS.format(scope=in_scope(clients, "r.client"))}) l
+        FULL JOIN (SELECT * FROM marts.fct_conversions WHERE {scope}) m
+            ON m.conversion_id = l.key
         WHERE m.conversion_id IS NULL OR l.key IS NULL
     """).fetchall()
-    n_conv = con.execute("SELECT count(*) FROM marts.fct_conversions").fetchone()[0]
+    n_conv = con.execute(f"SELECT count(*) FROM marts.fct_conversions WHERE {scope}").fetchone()[0]
     return [
         _result(RECONCILED_POSTS, len(posts), n_posts, [str(k) for (k,) in posts]),
         _result(RECONCILED_SPEND, len(ads), n_ads, [str(k) for (k,) in ads]),
-        page_series(con),
+        page_series(con, clients),
         _result(RECONCILED_CONVERSIONS, len(conversions), n_conv, [str(k) for (k,) in conversions]),
         restatements(con),
     ]
@@ -256,19 +277,19 @@ def restatements(con: duckdb.DuckDBPyConnection) -> RuleResult:
     return _result(RESTATED_DOWNWARD, len(lowered), checked, lowered)
 
 
-def page_series(con: duckdb.DuckDBPyConnection) -> RuleResult:
+def page_series(con: duckdb.DuckDBPyConnection, clients: list[str] | None = None) -> RuleResult:
     """Each (client, platform, day) of a series shown in fct_account_daily against the
     newest loaded value of that series; a difference names the file it came from."""
     loaded = " UNION ALL ".join(
         f"SELECT client, platform, date, '{column}' AS column_name, "
         "arg_max_null(value, (snapshot_date, loaded_at, source_row_number)) AS value, "
         "arg_max(source_path, (snapshot_date, loaded_at, source_row_number)) AS source_path "
-        f"FROM raw.meta_page_daily WHERE {where} GROUP BY ALL"
+        f"FROM raw.meta_page_daily WHERE {where} AND {in_scope(clients)} GROUP BY ALL"
         for column, where in _ACCOUNT_COLUMNS
     )
     mart = " UNION ALL ".join(
         f"SELECT client, platform, date, '{column}' AS column_name, {column} AS value "
-        "FROM marts.fct_account_daily WHERE platform <> 'linkedin'"
+        f"FROM marts.fct_account_daily WHERE platform <> 'linkedin' AND {in_scope(clients)}"
         for column, _ in _ACCOUNT_COLUMNS
     )
     rows = con.execute(f"""
@@ -280,7 +301,9 @@ def page_series(con: duckdb.DuckDBPyConnection) -> RuleResult:
         WHERE m.value IS DISTINCT FROM l.value
         ORDER BY 1
     """).fetchall()
-    n_days = con.execute("SELECT count(*) FROM marts.fct_account_daily").fetchone()[0]
+    n_days = con.execute(
+        f"SELECT count(*) FROM marts.fct_account_daily WHERE {in_scope(clients)}"
+    ).fetchone()[0]
     return _result(RECONCILED_PAGE_SERIES, len(rows), n_days, [k for (k,) in rows])
 
 

@@ -20,9 +20,12 @@ logging.getLogger("great_expectations").setLevel(logging.WARNING)
 BATCH_VECTORS = 250  # DuckDB vectors of 2,048 rows: ~512k rows (a few columns) per GX batch
 
 
-def run_suite(con: duckdb.DuckDBPyConnection, suite: TableSuite) -> list[RuleResult]:
-    """Validate the suite's rows in bounded batches (memory stays flat however large the
-    table), adding up each rule's counts; a rule with `mostly` passes on the overall share."""
+def run_suite(
+    con: duckdb.DuckDBPyConnection, suite: TableSuite, clients: list[str] | None = None
+) -> list[RuleResult]:
+    """Validate the suite's rows (of `clients`; None: every row) in bounded batches (memory
+    stays flat however large the table), adding up each rule's counts; a rule with
+    `mostly` passes on the overall share."""
     context = gx.get_context(mode="ephemeral")
     # GX's metric progress bars would flood the run log.
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -40,7 +43,7 @@ def run_suite(con: duckdb.DuckDBPyConnection, suite: TableSuite) -> list[RuleRes
         gx_suite.add_expectation(expectation)
     totals = {r.name: {"unexpected": 0, "considered": 0, "keys": []} for r in suite.rules}
     rows = 0
-    cursor = con.execute(suite.select)
+    cursor = con.execute(suite.select_for(clients))
     while True:
         frame = cursor.fetch_df_chunk(BATCH_VECTORS)
         if frame.empty and rows > 0:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from data_checks.run_rules import in_scope
 from pipelines import rules
 
 if TYPE_CHECKING:
@@ -52,6 +53,15 @@ class TableSuite:
     key: str  # the grain column, reported for failing rows
     select: str  # SQL over `table` giving the key and the columns the rules read
     rules: tuple[Rule, ...]
+    client: str = "client"  # the client column in `select`'s FROM, for select_for
+
+    def select_for(self, clients: list[str] | None) -> str:
+        """`select` over the rows of `clients` (None: every row)."""
+        return (
+            self.select
+            if clients is None
+            else f"{self.select} WHERE {in_scope(clients, self.client)}"
+        )
 
 
 def pair_le(a: str, b: str, mostly: float = 1.0) -> Callable[[], Expectation]:
@@ -103,6 +113,7 @@ FCT_POST_PERFORMANCE = TableSuite(
                CAST(timezone(c.timezone, p.published_at) AS DATE) <= p.metrics_as_of
                    AS published_before_export
         FROM marts.fct_post_performance p JOIN marts.dim_client c USING (client)""",
+    client="p.client",
     rules=(
         pair_rule(
             rules.REACH_LE_IMPRESSIONS,

@@ -136,19 +136,21 @@ def stop() -> None:
 _prefetched: dict[tuple[str, str], Future] = {}
 
 
-def ask_for_suites(build_db: Path, tables: list[str]) -> None:
-    """Starts the process on these mart suites, one after the other, in a thread of this
-    process; nothing when there is no process (the steps then validate here)."""
+def ask_for_suites(build_db: Path, tables: list[str], clients: list[str] | None = None) -> None:
+    """Starts the process on these mart suites (the rows of `clients`; None: every row),
+    one after the other, in a thread of this process; nothing when there is no process
+    (the steps then validate here)."""
     worker = _worker
     if worker is None or worker.broken:
         return
     asked = {table: Future() for table in tables}
-    _prefetched.update({(str(build_db), table): f for table, f in asked.items()})
+    key = tuple(clients) if clients is not None else None
+    _prefetched.update({(str(build_db), table, key): f for table, f in asked.items()})
 
     def ask_each() -> None:
         for table, answer in asked.items():
             try:
-                answer.set_result(worker.ask("suite", str(build_db), table))
+                answer.set_result(worker.ask("suite", str(build_db), table, clients))
             except Exception:  # noqa: BLE001 — the step validates here instead
                 answer.set_result(None)
 
@@ -207,20 +209,24 @@ class FileChecks:
         return failing
 
 
-def run_suite(build_db: Path, suite: TableSuite, connect) -> tuple[list[RuleResult], str]:
-    """The suite's results on the build database, and where they were computed; `connect()`
-    opens it read-only here when the process cannot answer."""
-    asked = _prefetched.pop((str(build_db), suite.table), None)
+def run_suite(
+    build_db: Path, suite: TableSuite, connect, clients: list[str] | None = None
+) -> tuple[list[RuleResult], str]:
+    """The suite's results on the build database (the rows of `clients`; None: every row),
+    and where they were computed; `connect()` opens it read-only here when the process
+    cannot answer."""
+    key = tuple(clients) if clients is not None else None
+    asked = _prefetched.pop((str(build_db), suite.table, key), None)
     if asked is not None:
         answer = asked.result()
     else:
-        answer = _worker.ask("suite", str(build_db), suite.table) if _worker else None
+        answer = _worker.ask("suite", str(build_db), suite.table, clients) if _worker else None
     if answer is not None:
         return answer, "in the run's Great Expectations process"
     from data_checks.runner import run_suite as run_here
 
     with connect() as con:
-        return run_here(con, suite), "in this process"
+        return run_here(con, suite, clients), "in this process"
 
 
 def _serve(conn: Connection, parent: int) -> int:
@@ -247,9 +253,9 @@ def _serve(conn: Connection, parent: int) -> int:
                 _, kind, profile = request
                 answer = files.failing(kind, profile)
             else:
-                _, build_db, table = request
+                _, build_db, table, clients = request
                 with duckdb.connect(build_db, read_only=True) as con:
-                    answer = run_here(con, suites[table])
+                    answer = run_here(con, suites[table], clients)
             conn.send(("ok", answer))
         except Exception as exc:  # noqa: BLE001 — the run's own process does it instead
             conn.send(("error", repr(exc)))

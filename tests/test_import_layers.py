@@ -28,6 +28,7 @@ LAYERS: list[set[str]] = [
         "pipelines.project",
         "pipelines.build_state",
         "pipelines.dbt_state",  # what a build after a project edit rebuilds (dbt's state)
+        "pipelines.dbt_scope",  # the clients a night recomputes and checks
         "pipelines.run_events",
         "pipelines.run_lock",
         "pipelines.instance",

@@ -11,7 +11,7 @@ import dagster as dg
 from data_checks import run_rules
 from data_checks.results import RuleResult
 from data_checks.suites import SUITES, TableSuite
-from pipelines import gx_warm
+from pipelines import dbt_scope, gx_warm
 from pipelines.defs.resources import Warehouse
 
 
@@ -40,7 +40,11 @@ def record_results(warehouse: Warehouse, run_id: str, results: list[RuleResult])
 def ask_for_mart_suites(warehouse: Warehouse) -> None:
     """The models are built and the dbt step's writes done: the mart suites start in Great
     Expectations' process while the run goes on (nothing when the run has none)."""
-    gx_warm.ask_for_suites(warehouse.paths.build_db, [suite.table for suite in SUITES])
+    gx_warm.ask_for_suites(
+        warehouse.paths.build_db,
+        [suite.table for suite in SUITES],
+        dbt_scope.checked_clients(warehouse.paths),
+    )
 
 
 def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
@@ -63,7 +67,10 @@ def build_suite_check(suite: TableSuite) -> dg.AssetChecksDefinition:
         context.log.info(f"Checking {suite.table}: {len(suite.rules)} Great Expectations rules")
         # Great Expectations in the run's waiting process (pipelines/gx_warm.py), or here
         results, where = gx_warm.run_suite(
-            warehouse.paths.build_db, suite, lambda: warehouse.connect(read_only=True)
+            warehouse.paths.build_db,
+            suite,
+            lambda: warehouse.connect(read_only=True),
+            dbt_scope.checked_clients(warehouse.paths),
         )
         failed = sum(not r.passed for r in results)
         context.log.info(f"{suite.table}: {failed} of {len(results)} rules failed ({where})")
@@ -130,7 +137,7 @@ def run_level_rules(
     with warehouse.connect(read_only=True) as con:
         results = [
             run_rules.freshness(con),
-            *run_rules.reconciliation(con),
+            *run_rules.reconciliation(con, dbt_scope.checked_clients(p)),
             *run_rules.volume(con, p.warehouse, frozenset(config.accept_drop)),
         ]
     record_results(warehouse, context.run.run_id, results)

@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 
 from data_checks.results import RuleResult
-from pipelines import build_state, dbt_state
+from pipelines import build_state, dbt_scope, dbt_state
 from pipelines.dbt_files import project_fingerprint, ready_parse_cache, record_parse
 from pipelines.dbt_light import dagster_dbt
 from pipelines.defs.checks import ask_for_mart_suites, record_results
@@ -114,6 +114,18 @@ def _build(context, dbt, warehouse: Warehouse, config: DbtBuildConfig, target_pa
     )
     if plan.said:
         context.log.info(plan.said)
+    # the clients this build recomputes: those touched since the last whole build
+    with warehouse.connect(read_only=True) as con:
+        scope = dbt_scope.prepare(
+            con, p, scoped=not (config.full_refresh or context.is_subset or on_spark)
+        )
+    if scope.touched is not None:
+        context.log.info(
+            f"{len(scope.touched)} client(s) with rows loaded since the last build: the "
+            "client-scoped models recompute their rows, and the tests and checks read them"
+        )
+    elif not on_spark:
+        context.log.info(f"Every client is recomputed and checked: {scope.why_every_client}")
     # the profile's database (and Spark's folders) for this data dir: dbt reads them as
     # --vars, so that nothing rewrites this process's environment
     dbt_vars = {"socialwh_build_db": str(p.build_db)}
@@ -132,16 +144,17 @@ def _build(context, dbt, warehouse: Warehouse, config: DbtBuildConfig, target_pa
     files = project_fingerprint()  # what the manifest this build writes is made from
     ready_parse_cache(target_path)
     events, failure = [], None
-    for args in plan.invocations:
-        first = len(events)  # this invocation's events start here
-        try:
-            for event in dbt.cli(
-                [*args, *common], context=context, target_path=target_path
-            ).stream():
-                events.append(event)
-        except Exception as exc:  # noqa: BLE001 — re-raised once the built models are reported
-            failure = exc
-            break
+    with dbt_scope.given_to_dbt(scope):
+        for args in plan.invocations:
+            first = len(events)  # this invocation's events start here
+            try:
+                for event in dbt.cli(
+                    [*args, *common], context=context, target_path=target_path
+                ).stream():
+                    events.append(event)
+            except Exception as exc:  # noqa: BLE001 — re-raised once the built models are reported
+                failure = exc
+                break
     if failure is None and plan.by_state:
         rebuilt = [e for e in events[first:] if isinstance(e, dg.Output)]
         names = ", ".join(
@@ -157,6 +170,12 @@ def _build(context, dbt, warehouse: Warehouse, config: DbtBuildConfig, target_pa
         # Tables only: counting or previewing a view would compute the whole view again.
         tables = set(con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall())
         counted = [_with_counts_and_preview(context, con, tables, e) for e in events]
+        if failure is None and not context.is_subset:
+            # what the checks of this night read, and the next build recomputes from
+            if on_spark:
+                dbt_scope.forget(p)
+            else:
+                dbt_scope.record(con, p, scope)
     record_results(
         warehouse,
         context.run.run_id,

@@ -2,28 +2,37 @@
 -- post ids, else a campaign (utm_content is an ad id, or utm_campaign names a campaign),
 -- else a platform (utm_source), else none.
 --
--- A table: the marts and the tests read it several times a build.
-{{ config(materialized='table') }}
+-- Stored: the marts and the tests read it several times a build. Client-scoped
+-- (macros/touched_clients.sql): a night recomputes the clients it loaded files of.
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_touched_clients() }}",
+) }}
+{% set touched = for_touched_clients() %}
 
 with conversions as (
     select * from {{ ref('stg_conversions__conversions') }}
+    where {{ touched }}
 ),
 
 posts as (  -- one row per post (not per snapshot)
     select client, platform, post_id, post_key
     from {{ ref('int_posts_classified') }}
+    where {{ touched }}
 ),
 
 ads as (
     select distinct client, platform, ad_id, campaign
     from {{ ref('stg_meta__ads') }}
-    where ad_id is not null
+    where ad_id is not null and {{ touched }}
 ),
 
 campaigns as (
     select client, lower(campaign) as campaign_folded, min(campaign) as campaign,
         min(platform) as platform
     from {{ ref('stg_meta__ads') }}
+    where {{ touched }}
     group by client, lower(campaign)
 )
 

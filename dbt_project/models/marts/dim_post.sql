@@ -1,4 +1,13 @@
 -- One row per post, descriptive attributes only (metrics are in fct_post_performance).
+--
+-- Client-scoped (macros/touched_clients.sql): a night recomputes the clients it loaded
+-- files of.
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_touched_clients() }}",
+) }}
+{% set touched = for_touched_clients() %}
 select
     post_key,
     client,
@@ -12,3 +21,4 @@ select
     permalink,
     source_post_type
 from {{ ref('int_posts_classified') }}
+where {{ touched }}

@@ -1,12 +1,23 @@
 -- One row per client, platform and day of the page-level exports: impressions, that
 -- day's unique reach (never to be summed across days), new followers, and the rest.
+--
+-- Client-scoped (macros/touched_clients.sql): a night recomputes the clients it loaded
+-- files of.
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_touched_clients() }}",
+) }}
+{% set touched = for_touched_clients() %}
 select
     client, platform, date, impressions, reach, new_followers, followers, new_viewers,
     page_visits, interactions, link_clicks, cast(null as bigint) as clicks
 from {{ ref('stg_meta__page_daily') }}
+where {{ touched }}
 union all
 select
     client, platform, date, impressions, reach, new_followers,
     cast(null as bigint) as followers, cast(null as bigint) as new_viewers, cast(null as bigint) as page_visits,
     reactions + comments + shares as interactions, cast(null as bigint) as link_clicks, clicks
 from {{ ref('stg_linkedin__page_daily') }}
+where {{ touched }}

@@ -18,7 +18,9 @@
 -- that now takes a conversion, a corrected time zone). The credit itself is worked out
 -- from every conversion and window each night (small: the conversions that name a
 -- campaign), then compared with what each row holds; the other windows are not rewritten
--- (876,000 rows at L, the largest table of a night's dbt work).
+-- (876,000 rows at L, the largest table of a night's dbt work). A client's credit reads only
+-- its own ads and conversions: a night works it out for the clients it loaded files of
+-- (macros/touched_clients.sql), every client when it has no scope.
 {{ config(
     materialized=incremental_or_table(),
     unique_key=['client', 'date', 'date_end'],
@@ -26,8 +28,10 @@
     on_schema_change='append_new_columns',
 ) }}
 
+{% set touched = for_touched_clients() %}
 with ads as (
     select * from {{ ref('stg_meta__ads') }}
+    where {{ touched }}
 ),
 
 conversions as (
@@ -35,7 +39,7 @@ conversions as (
         cast({{ instant_to_local('cv.occurred_at', 'cl.timezone') }} as date) as day
     from {{ ref('int_conversions_attributed') }} as cv
     join {{ ref('dim_client') }} as cl using (client)
-    where cv.attribution = 'campaign'
+    where cv.attribution = 'campaign' and {{ for_touched_clients('cv.client') }}
 ),
 
 by_ad as (
@@ -120,7 +124,7 @@ rebuilt_windows as (
     from ad_credit as n
     full join (
         select client, ad_key, date, date_end, attributed_conversions
-        from {{ this }} where attributed_conversions <> 0
+        from {{ this }} where attributed_conversions <> 0 and {{ touched }}
     ) as o
         on o.client = n.client and o.ad_key = n.ad_key
         and o.date = n.date_start and o.date_end = n.date_end

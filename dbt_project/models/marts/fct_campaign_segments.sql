@@ -4,6 +4,15 @@
 -- values to the ad's window in fct_campaign_daily; reach does not, so it is not here.
 -- A report broken down by two (Age x Gender) gives both breakdowns, each summed over the
 -- other. Segments are aggregates Meta reports, not people.
+--
+-- Client-scoped (macros/touched_clients.sql): a night recomputes the clients it loaded
+-- files of.
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_touched_clients() }}",
+) }}
+{% set touched = for_touched_clients() %}
 with segment_rows as (
     select
         client, ad_key, reporting_start, reporting_end, amount_spent, currency_code,
@@ -12,6 +21,7 @@ with segment_rows as (
         breakdown_region as region, breakdown_placement as placement,
         breakdown_platform as platform, breakdown_device_platform as device_platform
     from {{ ref('stg_meta__ad_rows') }}
+    where {{ touched }}
 )
 
 select

@@ -2,12 +2,22 @@
 -- periods start on the post's publication day in the client's time zone). Rates are
 -- computed from the sums of the period, never averaged. Reach is summed across posts
 -- and named reach_sum: it is not a count of unique people.
+--
+-- Client-scoped (macros/touched_clients.sql): a night recomputes the clients it loaded
+-- files of.
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_touched_clients() }}",
+) }}
+{% set touched = for_touched_clients('f.client') %}
 with posts as (
     select
         f.*,
         cast({{ instant_to_local('f.published_at', 'c.timezone') }} as date) as published_date
     from {{ ref('fct_post_performance') }} as f
     inner join {{ ref('dim_client') }} as c using (client)
+    where {{ touched }}
 ),
 
 periods as (

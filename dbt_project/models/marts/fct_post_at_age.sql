@@ -3,10 +3,20 @@
 -- export saw the post that day: a weekly or monthly export has no day-7 reading). Posts of
 -- different ages compare fairly only at the same age. Only the rows of those three days are
 -- read (fct_post_daily's *_to_date columns): no pass over every post's every day.
+--
+-- Client-scoped (macros/touched_clients.sql): a night recomputes the clients it loaded
+-- files of.
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_touched_clients('post_key', ref('fct_post_performance')) }}",
+) }}
+{% set touched = for_touched_clients('p.client') %}
 with published as (
     select p.post_key, cast({{ instant_to_local('p.published_at', 'c.timezone') }} as date) as published_date
     from {{ ref('fct_post_performance') }} as p
     join {{ ref('dim_client') }} as c using (client)
+    where {{ touched }}
 )
 
 select

@@ -7,13 +7,27 @@
 --
 -- "Published earlier" is the 56 days before the post's instant, posts of that same instant
 -- excluded (macro median_of_earlier: a window on DuckDB, a self-join on Spark).
-with baselines as (
+--
+-- Client-scoped (macros/touched_clients.sql): a night recomputes the clients it loaded
+-- files of.
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_touched_clients() }}",
+) }}
+{% set touched = for_touched_clients() %}
+with performance as (
+    select * from {{ ref('fct_post_performance') }}
+    where {{ touched }}
+),
+
+baselines as (
     select p.post_key, p.client, p.platform, p.published_at, p.impressions, p.metrics_as_of,
         e.baseline_impressions, e.baseline_posts
-    from {{ ref('fct_post_performance') }} as p
+    from performance as p
     join (
         {{ median_of_earlier(
-            ref('fct_post_performance'), 'post_key', ['client', 'platform'], 'published_at',
+            'performance', 'post_key', ['client', 'platform'], 'published_at',
             'impressions', 56
         ) }}
     ) as e using (post_key)

@@ -1,18 +1,30 @@
 -- One row per post: its latest lifetime metrics and the rates derived from them.
 -- A metric the source does not report stays NULL; in engagements it counts as 0.
+--
+-- Client-scoped (macros/touched_clients.sql): a night recomputes the clients it loaded
+-- files of.
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_touched_clients() }}",
+) }}
+{% set touched = for_touched_clients() %}
 with posts as (
     select * from {{ ref('int_posts_classified') }}
+    where {{ touched }}
 ),
 
 conversions as (
     select client, post_key, count(*) as conversions
     from {{ ref('int_conversions_attributed') }}
+    where {{ touched }}
     group by all
 ),
 
 -- Conversions are known (0 or more) only for clients who send a conversions file.
 clients_with_conversions as (
     select distinct client from {{ ref('stg_conversions__conversions') }}
+    where {{ touched }}
 ),
 
 metrics as (

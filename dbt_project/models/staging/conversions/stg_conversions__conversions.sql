@@ -6,11 +6,17 @@
 -- hold different types and leave each other alone). Within what is kept, the same
 -- conversion in several files counts once: the newest load, then the later row.
 --
--- A table, unlike the other staging models: the restatement reads every raw conversion,
--- and int_conversions_attributed, fct_post_performance and three tests read this model
--- (as a view, the restatement ran five times a night, 0.3 s each alone at L, 1-2 s each
--- beside the other models).
-{{ config(materialized='table') }}
+-- Stored, unlike the other staging models: the restatement reads every raw conversion of
+-- its clients, and int_conversions_attributed, fct_post_performance and three tests read
+-- this model (as a view, the restatement ran five times a night, 0.3 s each alone at L,
+-- 1-2 s each beside the other models). Client-scoped (macros/touched_clients.sql): a night
+-- recomputes the clients it loaded files of.
+{{ config(
+    materialized=incremental_or_table(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_touched_clients() }}",
+) }}
+{% set touched = for_touched_clients('r.client') %}
 with located as (
     select
         r.*,
@@ -18,6 +24,7 @@ with located as (
             as local_day
     from {{ source('raw', 'conversions') }} as r
     left join {{ source('raw', 'clients') }} as c on c.client = r.client
+    where {{ touched }}
 ),
 
 scopes as (

@@ -1,0 +1,95 @@
+{#
+  A night rebuilds and tests the clients it touched, not every client.
+
+  Every model is partitioned by client: a client's rows are made from that client's raw
+  rows, its register row and the seeds (no model compares clients). So the rows of a
+  client with no raw row loaded since the last successful whole build are what that build
+  made. On a night of ten clients of two hundred, the client-scoped models (config
+  `pre_hook=delete_touched_clients()`, strategy append) recompute ten clients' rows and
+  the data tests read ten clients' rows (get_where_subquery below).
+
+  The pipeline names the touched clients to the dbt commands of one build in
+  SOCIALWH_DBT_SCOPE (pipelines/dbt_scope.py says when it names none: a full refresh, no
+  successful build recorded, a changed register, a damaged model table, Spark). A dbt run
+  by hand has no such variable: every client, as a table model would. The variable is read
+  at run time only (`execute`), so dbt's parse cache never depends on it.
+#}
+
+{# The touched clients (a list), or none for every client: the pipeline names them in
+   SOCIALWH_DBT_SCOPE for the dbt commands of one build (read at run time only, so that
+   dbt's parse cache never depends on it). A dbt run by hand has no such variable. #}
+{% macro touched_clients() %}
+    {%- if not execute or target.type != 'duckdb' or flags.FULL_REFRESH -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set scope = fromjson(env_var('SOCIALWH_DBT_SCOPE', 'null')) -%}
+    {%- if scope is mapping and scope.get('clients') is iterable
+           and scope.get('clients') is not string -%}
+        {{ return(scope['clients'] | list) }}
+    {%- endif -%}
+    {{ return(none) }}
+{% endmacro %}
+
+{# A predicate on `column` (a client) for the model's reads: its touched clients when the
+   model is built incrementally, else true. #}
+{% macro for_touched_clients(column='client') %}
+    {%- if this is none or not is_incremental() -%}{{ return('true') }}{%- endif -%}
+    {{ return(clients_predicate(column, touched_clients())) }}
+{% endmacro %}
+
+{% macro clients_predicate(column, clients) %}
+    {%- if clients is none -%}{{ return('true') }}{%- endif -%}
+    {%- if clients | length == 0 -%}{{ return('false') }}{%- endif -%}
+    {%- set quoted = [] -%}
+    {%- for c in clients -%}{%- do quoted.append("'" ~ (c | replace("'", "''")) ~ "'") -%}{%- endfor -%}
+    {{ return(column ~ ' in (' ~ quoted | join(', ') ~ ')') }}
+{% endmacro %}
+
+{# pre_hook of a client-scoped model: its rows of the touched clients go (the model then
+   appends them again); every row on a night without a scope. A model without a client
+   column names its `key` and a relation `through` that maps it to clients. #}
+{% macro delete_touched_clients(key=none, through=none) %}
+    {%- if this is none or not is_incremental() -%}{{ return('') }}{%- endif -%}
+    {%- set clients = touched_clients() -%}
+    {%- if key is none -%}
+    delete from {{ this }} where {{ clients_predicate('client', clients) }}
+    {%- else -%}
+    delete from {{ this }} where {{ key }} in (
+        select {{ key }} from {{ through }} where {{ clients_predicate('client', clients) }})
+    {%- endif -%}
+{% endmacro %}
+
+{# The relation a data test reads: on a night with a scope, only the touched clients'
+   rows of a relation with a `client` column (the others were tested as they are by an
+   earlier build). Every row when the scope says so (once a week, pipelines/dbt_scope.py)
+   and whenever there is no scope. A test's own `where` still applies. #}
+{% macro get_where_subquery(relation) -%}
+    {%- set where = config.get('where', '') -%}
+    {%- set scoped = 'true' -%}
+    {%- if execute and target.type == 'duckdb' and not flags.FULL_REFRESH
+           and relation.schema is not none -%}
+        {%- if not whole_tests() and has_client_column(relation) -%}
+            {%- set scoped = clients_predicate('client', touched_clients()) -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if where or scoped != 'true' -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where ({{ where or 'true' }}) and {{ scoped }}) dbt_subquery
+        {%- endset -%}
+        {%- do return(filtered) -%}
+    {%- endif -%}
+    {%- do return(relation) -%}
+{%- endmacro %}
+
+{% macro whole_tests() %}
+    {%- set scope = fromjson(env_var('SOCIALWH_DBT_SCOPE', 'null')) -%}
+    {{ return(not (scope is mapping and scope.get('whole_tests') == false)) }}
+{% endmacro %}
+
+{# Whether a relation read by a test has a `client` column: the pipeline names those the
+   build database holds when dbt starts (one query, not one per test). #}
+{% macro has_client_column(relation) %}
+    {%- set scope = fromjson(env_var('SOCIALWH_DBT_SCOPE', 'null')) -%}
+    {%- if not scope is mapping -%}{{ return(false) }}{%- endif -%}
+    {{ return(((relation.schema ~ '.' ~ relation.identifier) | lower) in scope.get('by_client', [])) }}
+{% endmacro %}
