@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import build_state
+from pipelines import build_state, dbt_scope
 from pipelines.dbt_files import project_fingerprint, record_parse
 from pipelines.settings import DBT_PROJECT_DIR, Paths
 
@@ -65,6 +65,8 @@ def build(p: Paths, full_refresh: bool) -> dict:
     build_state.record_project(p)
     record_parse(p.dbt_target, files)
     with duckdb.connect(str(p.build_db), read_only=True) as con:
+        # what this whole build read: the next night recomputes the clients loaded after it
+        dbt_scope.record(con, p, dbt_scope.prepare(con, p, scoped=False))
         rows = con.execute(
             "SELECT sum(estimated_size) FROM duckdb_tables() WHERE schema_name = 'marts'"
         ).fetchone()[0]
