@@ -11,8 +11,8 @@ clients' rows (dbt_project/macros/touched_clients.sql). The run-level reconcilia
 the mart suites then check those clients' rows too (`checked_clients`).
 
 Every client, as before, when the build is a full refresh, part of the graph or Spark's,
-when no whole build is recorded (or it failed: a failed build records nothing, so the
-next night recomputes every client touched since the last one that succeeded), when the
+when no whole build is recorded (a build forgets the record as it starts, and makes it
+again when it succeeds whole: after a failed or partial one, every client), when the
 register changed (a sector or time zone shapes every row of its client), and when a model
 table's row count is not the one the last build left (rows lost by a crash or by hand:
 the old full rebuild repaired it, so this does too). And once a week (WHOLE_CHECKS_EVERY),
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ class Scope:
     loaded_through: str | None
     clients_md5: str | None
     touched: tuple[str, ...] | None = None
+    since: str | None = None  # the build before (its build_id): `touched` loaded after it
     # the relations with a client column (schema.table, lower case) when dbt starts: the
     # ones a test may read only the touched clients of
     by_client: tuple[str, ...] = ()
@@ -142,7 +144,8 @@ def prepare(con: duckdb.DuckDBPyConnection, p: Paths, *, scoped: bool) -> Scope:
             "WHERE database_name = current_database() AND column_name = 'client' ORDER BY 1"
         ).fetchall()
     )
-    return Scope(loaded_through, clients_md5, touched, by_client, why)
+    since = kept.get("build_id") if touched is not None else None
+    return Scope(loaded_through, clients_md5, touched, since, by_client, why)
 
 
 @contextmanager
@@ -169,8 +172,11 @@ def record(con: duckdb.DuckDBPyConnection, p: Paths, scope: Scope) -> None:
         "clients_md5": scope.clients_md5,
         "built": _built_counts(con),
         "whole_checks_at": now if scope.whole_checks else kept.get("whole_checks_at"),
-        # what the checks read until the next build: None for every row
+        # what the checks read until the next build, and the publish replaces: None for
+        # every row
         "checked_clients": None if scope.whole_checks else list(scope.touched or ()),
+        "build_id": uuid.uuid4().hex,  # names this build in the file it is published to
+        "scoped_since": scope.since,
     }
     tmp = _state_file(p).with_suffix(".tmp")
     tmp.write_text(json.dumps(state, indent=1) + "\n")
@@ -178,8 +184,23 @@ def record(con: duckdb.DuckDBPyConnection, p: Paths, scope: Scope) -> None:
 
 
 def forget(p: Paths) -> None:
-    """A build whose tables the scope cannot vouch for (Spark's): the next one is whole."""
+    """A build starts (it may fail half done, or build part of the models): until one
+    succeeds whole, nothing is vouched for; the next build recomputes every client."""
     _state_file(p).unlink(missing_ok=True)
+
+
+def published_scope(p: Paths) -> tuple[str | None, tuple[str, ...] | None, str | None]:
+    """(the build in the build database, the clients it recomputed or None, the build before
+    it), builds named by their build_id: publishing replaces only those clients' mart rows
+    when the published file holds the build before (pipelines/publish.py). Nothing is known
+    while a build runs or after one failed (`forget`): (None, None, None)."""
+    kept = _kept(p)
+    clients = kept.get("checked_clients")
+    return (
+        kept.get("build_id"),
+        tuple(clients) if clients is not None else None,
+        kept.get("scoped_since"),
+    )
 
 
 def checked_clients(p: Paths) -> list[str] | None:

@@ -31,6 +31,7 @@ VIEW_SCHEMAS = ("analytics",)  # analysts' friendly views over the marts
 STORAGE_VERSION = "v1.0.0"
 FINGERPRINTS = "ops.published_relations"  # in the published file only
 VIEWS = "views"  # its row for the views: their SQL and comments
+BUILT = "build"  # its row for the build it holds (dbt_scope's build_id)
 # nights published by copying before one writes the file whole again: a replaced table's
 # old blocks are reused by later writes, never returned to the file system
 FULL_REWRITE_EVERY = 7
@@ -48,6 +49,17 @@ PATCHED_BY_KEY = {
     "marts.fct_campaign_daily": ("client", "date", "date_end"),
     "ops.file_loads": ("run_id",),
 }
+
+
+@dataclass(frozen=True)
+class ClientScope:
+    """The build to publish, named `build_id` (pipelines/dbt_scope.published_scope): when
+    `clients` is not None, its marts differ from those of the build `previous_build_id`
+    only in those clients' rows."""
+
+    build_id: str | None = None
+    clients: tuple[str, ...] | None = None
+    previous_build_id: str | None = None
 
 
 @dataclass
@@ -98,20 +110,73 @@ def _fingerprints(con: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]])
     rows that cancel out, the other to order: neither is read alone)."""
     out = {}
     for schema, table in tables:
-        name = f'build.{schema}."{table}"'
-        rows, xor, total = con.execute(
-            f"SELECT count(*), bit_xor(hash(sw_row)), sum(hash(sw_row)::HUGEINT) "
-            f"FROM {name} AS sw_row"
-        ).fetchone()
-        (shape,) = con.execute(
-            "SELECT string_agg(column_name || ' ' || data_type || ' ' || coalesce(c.comment, ''),"
-            " '|' ORDER BY column_index) || '|' || coalesce(any_value(t.comment), '') "
-            "FROM duckdb_columns() AS c JOIN duckdb_tables() AS t "
-            "USING (database_name, schema_name, table_name) "
-            "WHERE database_name = 'build' AND schema_name = ? AND table_name = ?",
-            [schema, table],
-        ).fetchone()
-        out[f"{schema}.{table}"] = (rows, f"{xor}:{total}:{shape}")
+        rows, xor, total = _row_hashes(con, f'build.{schema}."{table}"')
+        out[f"{schema}.{table}"] = (rows, f"{xor}:{total}:{_shape(con, schema, table)}")
+    return out
+
+
+def _row_hashes(con: duckdb.DuckDBPyConnection, relation: str, where: str = "true") -> tuple:
+    return con.execute(
+        f"SELECT count(*), bit_xor(hash(sw_row)), sum(hash(sw_row)::HUGEINT) "
+        f"FROM {relation} AS sw_row WHERE {where}"
+    ).fetchone()
+
+
+def _shape(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> str:
+    (shape,) = con.execute(
+        "SELECT string_agg(column_name || ' ' || data_type || ' ' || coalesce(c.comment, ''),"
+        " '|' ORDER BY column_index) || '|' || coalesce(any_value(t.comment), '') "
+        "FROM duckdb_columns() AS c JOIN duckdb_tables() AS t "
+        "USING (database_name, schema_name, table_name) "
+        "WHERE database_name = 'build' AND schema_name = ? AND table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return shape
+
+
+def _clients_in(clients: tuple[str, ...]) -> str:
+    if not clients:
+        return "false"
+    quoted = ", ".join("'" + c.replace("'", "''") + "'" for c in clients)
+    return f"client IN ({quoted})"
+
+
+def _by_client(
+    con: duckdb.DuckDBPyConnection, listing: list[tuple[str, str]], had: dict, clients: tuple
+) -> dict[str, tuple[int, str, bool]]:
+    """The marts whose fingerprints follow from the published ones and the rows of
+    `clients` alone (the published file holds the build before this one, which differs
+    from it only in those clients' rows): schema.table -> (rows, fingerprint, changed).
+    The fingerprint is the one of the whole table (its row hashes' XOR and sum, with the
+    clients' old rows taken out and their new rows put in), not read from every row.
+    Reads the published file as `last`."""
+    out = {}
+    where = _clients_in(clients)
+    with_client = {
+        t
+        for (t,) in con.execute(
+            "SELECT table_name FROM duckdb_columns() WHERE database_name = 'build' "
+            "AND schema_name = 'marts' AND column_name = 'client'"
+        ).fetchall()
+    }
+    for schema, table in listing:
+        name = f"{schema}.{table}"
+        if schema != "marts" or table not in with_client or name not in had:
+            continue
+        rows_before, fingerprint = had[name]
+        xor_before, sum_before, shape_before = fingerprint.split(":", 2)
+        shape = _shape(con, schema, table)
+        if shape != shape_before:
+            continue  # columns or comments changed: copied whole
+        new = _row_hashes(con, f'build.{schema}."{table}"', where)
+        old = _row_hashes(con, f'last.{schema}."{table}"', where)
+        rows = rows_before - old[0] + new[0]
+        if rows == 0:
+            xor, total = None, None
+        else:
+            xor = int(xor_before if xor_before != "None" else 0) ^ (old[1] or 0) ^ (new[1] or 0)
+            total = int(sum_before if sum_before != "None" else 0) - (old[2] or 0) + (new[2] or 0)
+        out[name] = (rows, f"{xor}:{total}:{shape}", new != old)
     return out
 
 
@@ -147,7 +212,7 @@ def _previous(published: Path) -> tuple[dict, int] | None:
     return {r: (n, f) for r, n, f, _ in rows}, max((c for *_, c in rows), default=0)
 
 
-def publish(p: Paths, run_id: str) -> PublishResult:
+def publish(p: Paths, run_id: str, scope: ClientScope | None = None) -> PublishResult:
     p.warehouse_dir.mkdir(parents=True, exist_ok=True)
     remove_leftovers(p)
     tmp = p.warehouse_dir / f".social.duckdb.{run_id}.tmp"
@@ -162,11 +227,25 @@ def publish(p: Paths, run_id: str) -> PublishResult:
             # a Spark build makes the analytics relations tables (pipelines/spark)
             list(PUBLISHED_SCHEMAS + VIEW_SCHEMAS),
         ).fetchall()
-        wanted = _fingerprints(con, listing)
-        wanted_views = _views_fingerprint(con)
+        scope = scope or ClientScope()
         previous = _previous(p.warehouse)
         whole = previous is None or previous[1] + 1 >= FULL_REWRITE_EVERY
         had = {} if whole else dict(previous[0])
+        built_before = had.pop(BUILT, (None, None))[1]
+        by_client = {}
+        if (
+            scope.clients is not None
+            and scope.previous_build_id
+            and built_before == scope.previous_build_id
+        ):
+            con.execute("ATTACH ? AS last (READ_ONLY)", [str(p.warehouse)])
+            try:
+                by_client = _by_client(con, listing, had, scope.clients)
+            finally:
+                con.execute("DETACH last")
+        wanted = _fingerprints(con, [t for t in listing if ".".join(t) not in by_client])
+        wanted |= {name: (rows, fp) for name, (rows, fp, _) in by_client.items()}
+        wanted_views = _views_fingerprint(con)
         if had.pop(VIEWS, None) == wanted_views and had == wanted:
             # the published file is what this build would publish: nothing is written
             os.utime(p.warehouse)  # `socialwh status`: published (confirmed) now
@@ -184,7 +263,12 @@ def publish(p: Paths, run_id: str) -> PublishResult:
             schema, table = gone.split(".", 1)
             con.execute(f'DROP TABLE IF EXISTS published.{schema}."{table}"')
         copied = [name for name in wanted if had.get(name) != wanted[name]]
-        patched = [name for name in copied if _patched(con, name, had.get(name), wanted[name])]
+        patched = [
+            name
+            for name in copied
+            if _replaced_by_client(con, name, by_client, scope.clients)
+            or _patched(con, name, had.get(name), wanted[name])
+        ]
         for name in copied:
             if name in patched:
                 continue
@@ -202,7 +286,9 @@ def publish(p: Paths, run_id: str) -> PublishResult:
             f"INSERT INTO published.{FINGERPRINTS} VALUES (?, ?, ?, ?)",
             [
                 (name, rows, fp, copies)
-                for name, (rows, fp) in (wanted | {VIEWS: wanted_views}).items()
+                for name, (rows, fp) in (
+                    wanted | {VIEWS: wanted_views, BUILT: (0, scope.build_id)}
+                ).items()
             ],
         )
         views = con.execute(
@@ -226,6 +312,23 @@ def publish(p: Paths, run_id: str) -> PublishResult:
     tables = {name: rows for name, (rows, _) in wanted.items()}
     size = p.warehouse.stat().st_size
     return PublishResult(p.warehouse, tables, size, copied, patched=patched, whole=whole)
+
+
+def _replaced_by_client(
+    con: duckdb.DuckDBPyConnection, name: str, by_client: dict, clients: tuple | None
+) -> bool:
+    """A mart whose changed rows are those of the build's clients (_by_client): their rows
+    replaced in the published copy, nothing else read."""
+    if name not in by_client or clients is None:
+        return False
+    schema, table = name.split(".", 1)
+    where = _clients_in(clients)
+    con.execute(f'DELETE FROM published.{schema}."{table}" WHERE {where}')
+    con.execute(
+        f'INSERT INTO published.{schema}."{table}" '
+        f'SELECT * FROM build.{schema}."{table}" WHERE {where}'
+    )
+    return True
 
 
 def _patched(con: duckdb.DuckDBPyConnection, name: str, had: tuple | None, wanted: tuple) -> bool:

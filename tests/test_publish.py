@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.publish import FULL_REWRITE_EVERY, publish
+from pipelines.publish import FULL_REWRITE_EVERY, ClientScope, publish
 from pipelines.settings import Paths
 
 
@@ -183,3 +183,36 @@ def test_campaign_rows_are_patched_by_reporting_window(tmp_path: Path) -> None:
     night = publish(p, "run2")
     assert night.copied == night.patched == ["marts.fct_campaign_daily"]
     _published_as_built(p, "marts.fct_campaign_daily")
+
+
+def test_a_build_of_some_clients_replaces_their_rows_and_nothing_else_is_read(
+    tmp_path: Path,
+) -> None:
+    """A build that recomputed clients c1 and c3 (pipelines/dbt_scope.py) over the build
+    published before it: their rows are replaced, and the table's fingerprint follows from
+    the published one and their rows alone — the same a full reading gives (the next
+    publish of that same build finds nothing to write). Over a file holding another build,
+    the table is compared whole, as before."""
+    rows = "SELECT 'c' || (range % 5) AS client, range AS id, range * 2 AS v FROM range(5000)"
+    p = _first_night_of(tmp_path, "marts.fct_account_daily", rows)
+    with duckdb.connect(str(p.build_db)) as con:
+        con.execute("CREATE TABLE marts.fct_post_at_age AS SELECT 1 AS post_key")
+    assert publish(p, "run2", ClientScope("b2", None, None)).whole is False  # every client
+
+    with duckdb.connect(str(p.build_db)) as con:  # c1 restated, c3 lost a row, c9 is new
+        con.execute("UPDATE marts.fct_account_daily SET v = -v WHERE client = 'c1'")
+        con.execute("DELETE FROM marts.fct_account_daily WHERE client = 'c3' AND id = 3")
+        con.execute("INSERT INTO marts.fct_account_daily VALUES ('c9', 9999, 1)")
+    scoped = ClientScope("b3", ("c1", "c3", "c9"), "b2")
+    night = publish(p, "run3", scoped)
+    assert night.copied == night.patched == ["marts.fct_account_daily"]
+    _published_as_built(p, "marts.fct_account_daily")
+    again = publish(p, "run4", ClientScope("b3", ("c1", "c3", "c9"), "b2"))
+    assert again.written is False  # the combined fingerprint is the table's own
+
+    with duckdb.connect(str(p.build_db)) as con:  # c2 changed too, but the scope says c1:
+        con.execute("UPDATE marts.fct_account_daily SET v = 0 WHERE client IN ('c1', 'c2')")
+    # the file holds build b3, not the b4 this scope was made against: compared whole
+    stale = publish(p, "run5", ClientScope("b5", ("c1",), "b4"))
+    assert stale.copied == ["marts.fct_account_daily"]
+    _published_as_built(p, "marts.fct_account_daily")

@@ -126,6 +126,7 @@ def _build(context, dbt, warehouse: Warehouse, config: DbtBuildConfig, target_pa
         )
     elif not on_spark:
         context.log.info(f"Every client is recomputed and checked: {scope.why_every_client}")
+    dbt_scope.forget(p)  # recorded again when this build succeeds whole
     # the profile's database (and Spark's folders) for this data dir: dbt reads them as
     # --vars, so that nothing rewrites this process's environment
     dbt_vars = {"socialwh_build_db": str(p.build_db)}
@@ -172,9 +173,7 @@ def _build(context, dbt, warehouse: Warehouse, config: DbtBuildConfig, target_pa
         counted = [_with_counts_and_preview(context, con, tables, e) for e in events]
         if failure is None and not context.is_subset:
             # what the checks of this night read, and the next build recomputes from
-            if on_spark:
-                dbt_scope.forget(p)
-            else:
+            if not on_spark:
                 dbt_scope.record(con, p, scope)
     record_results(
         warehouse,

@@ -2,9 +2,10 @@
 
 import dagster as dg
 
+from pipelines import dbt_scope
 from pipelines.asset_keys import FILE_LOADS_KEY, PUBLISHED_KEY, REJECTED_ROWS_KEY
 from pipelines.defs.resources import Warehouse
-from pipelines.publish import publish
+from pipelines.publish import ClientScope, publish
 
 
 def build_published_warehouse(models: list[dg.AssetKey]) -> dg.AssetsDefinition:
@@ -24,7 +25,9 @@ def build_published_warehouse(models: list[dg.AssetKey]) -> dg.AssetsDefinition:
     def published_warehouse(
         context: dg.AssetExecutionContext, warehouse: Warehouse
     ) -> dg.MaterializeResult:
-        result = publish(warehouse.paths, context.run_id)
+        # the marts of the clients the build recomputed, when the file holds the build before
+        scope = ClientScope(*dbt_scope.published_scope(warehouse.paths))
+        result = publish(warehouse.paths, context.run_id, scope)
         how = (
             "unchanged: it already holds what this run built (nothing written)"
             if not result.written
