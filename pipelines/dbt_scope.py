@@ -53,6 +53,7 @@ class Scope:
     clients_md5: str | None
     touched: tuple[str, ...] | None = None
     since: str | None = None  # the build before (its build_id): `touched` loaded after it
+    whole_checks_at: str | None = None  # when every client was last rebuilt and checked
     # the relations with a client column (schema.table, lower case) when dbt starts: the
     # ones a test may read only the touched clients of
     by_client: tuple[str, ...] = ()
@@ -145,7 +146,15 @@ def prepare(con: duckdb.DuckDBPyConnection, p: Paths, *, scoped: bool) -> Scope:
         ).fetchall()
     )
     since = kept.get("build_id") if touched is not None else None
-    return Scope(loaded_through, clients_md5, touched, since, by_client, why)
+    return Scope(
+        loaded_through,
+        clients_md5,
+        touched,
+        since,
+        kept.get("whole_checks_at"),
+        by_client,
+        why,
+    )
 
 
 @contextmanager
@@ -165,13 +174,12 @@ def given_to_dbt(scope: Scope) -> Iterator[None]:
 def record(con: duckdb.DuckDBPyConnection, p: Paths, scope: Scope) -> None:
     """After a successful whole build (`con` reads what it left): the next night recomputes
     what is loaded after it, and the checks of this night read what it recomputed."""
-    kept = _kept(p)
     now = datetime.now(UTC).isoformat()
     state = {
         "loaded_through": scope.loaded_through,
         "clients_md5": scope.clients_md5,
         "built": _built_counts(con),
-        "whole_checks_at": now if scope.whole_checks else kept.get("whole_checks_at"),
+        "whole_checks_at": now if scope.whole_checks else scope.whole_checks_at,
         # what the checks read until the next build, and the publish replaces: None for
         # every row
         "checked_clients": None if scope.whole_checks else list(scope.touched or ()),

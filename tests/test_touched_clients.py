@@ -61,7 +61,9 @@ def test_a_night_recomputes_and_checks_only_the_clients_it_loaded(
             [untouched],
         ).fetchone()[0]
     _land_again(ads, 2)
-    assert "PUBLISHED" in socialwh("run", data=data_dir, check=True).stdout
+    scoped = socialwh("run", data=data_dir, check=True)
+    assert "1 client(s) with rows loaded since the last build" in scoped.stdout + scoped.stderr
+    assert "PUBLISHED" in scoped.stdout
     state = data_dir / "build" / "dbt_scope.json"
     kept = json.loads(state.read_text())
     kept["whole_checks_at"] = (datetime.now(UTC) - timedelta(days=8)).isoformat()
