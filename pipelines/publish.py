@@ -317,12 +317,15 @@ def publish(p: Paths, run_id: str, scope: ClientScope | None = None) -> PublishR
 def _replaced_by_client(
     con: duckdb.DuckDBPyConnection, name: str, by_client: dict, clients: tuple | None
 ) -> bool:
-    """A mart whose changed rows are those of the build's clients (_by_client): their rows
-    replaced in the published copy, nothing else read."""
+    """A mart whose changed rows are those of the build's clients (_by_client): of those
+    clients' rows, the keys whose rows changed (a table of PATCHED_BY_KEY), else all,
+    replaced in the published copy; nothing else read."""
     if name not in by_client or clients is None:
         return False
-    schema, table = name.split(".", 1)
     where = _clients_in(clients)
+    if _patched(con, name, None, None, where):
+        return True
+    schema, table = name.split(".", 1)
     con.execute(f'DELETE FROM published.{schema}."{table}" WHERE {where}')
     con.execute(
         f'INSERT INTO published.{schema}."{table}" '
@@ -331,20 +334,31 @@ def _replaced_by_client(
     return True
 
 
-def _patched(con: duckdb.DuckDBPyConnection, name: str, had: tuple | None, wanted: tuple) -> bool:
+def _patched(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    had: tuple | None,
+    wanted: tuple | None,
+    where: str = "",
+) -> bool:
     """Replace, in the published copy, only the rows of the keys whose rows differ from the
     build's (compared key by key: row count and the two sums of the rows' hashes, as for a
-    whole table). False, and nothing done, when the table is not patched that way: not in
-    PATCHED_BY_KEY, new, of another shape (columns, types, comments), half changed, or with
-    a NULL key."""
+    whole table), among the rows `where` says (the clients a build recomputed, whose shape
+    _by_client compared; else every row). False, and nothing done, when the table is not
+    patched that way: not in PATCHED_BY_KEY, new, of another shape (columns, types,
+    comments), half changed, or with a NULL key."""
     key = PATCHED_BY_KEY.get(name)
-    if key is None or had is None or had[1].split(":", 2)[2] != wanted[1].split(":", 2)[2]:
+    if key is None:
         return False
+    if not where and (had is None or had[1].split(":", 2)[2] != wanted[1].split(":", 2)[2]):
+        return False
+    where = where or "true"
     schema, table = name.split(".", 1)
     cols = ", ".join(key)
     by_key = (
         f"SELECT {cols}, count(*) AS n, bit_xor(hash(sw_row)) AS x, "
-        f'sum(hash(sw_row)::HUGEINT) AS s FROM {{}}.{schema}."{table}" AS sw_row GROUP BY {cols}'
+        f'sum(hash(sw_row)::HUGEINT) AS s FROM {{}}.{schema}."{table}" AS sw_row '
+        f"WHERE {where} GROUP BY {cols}"
     )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE sw_changed AS SELECT {cols} "
@@ -356,7 +370,9 @@ def _patched(con: duckdb.DuckDBPyConnection, name: str, had: tuple | None, wante
     changed, null_keys = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE {any_null}) FROM sw_changed"
     ).fetchall()[0]
-    distinct_keys = f'SELECT count(*) FROM (SELECT DISTINCT {cols} FROM build.{schema}."{table}")'
+    distinct_keys = (
+        f'SELECT count(*) FROM (SELECT DISTINCT {cols} FROM build.{schema}."{table}" WHERE {where})'
+    )
     (keys,) = con.execute(distinct_keys).fetchall()[0]
     if null_keys or changed * 2 > keys:
         return False

@@ -164,18 +164,27 @@ def plan(
     scratch: Path,
 ) -> Plan:
     """Judge each file; `timezones` by client slug (every valid client folder has one)."""
+    hashed: list[tuple[LandedFile, str | None, UnreadableFile | None]] = []
+    for file in files:
+        try:
+            _guard(file)
+            hashed.append((file, sha256_of(file.path), None))
+        except UnreadableFile as problem:
+            hashed.append((file, None, problem))
+    # the loads of these contents only (ops.file_loads has a row per file ever landed)
     earlier = dict(
         con.execute(
-            "SELECT sha256, min(path) FROM ops.file_loads WHERE status = 'loaded' GROUP BY 1"
+            "SELECT sha256, min(path) FROM ops.file_loads WHERE status = 'loaded' "
+            "AND sha256 IN (SELECT unnest($shas)) GROUP BY 1",
+            {"shas": sorted({sha for _, sha, _ in hashed if sha})},
         ).fetchall()
     )
     this_run: set[str] = set()
     out = Plan()
-    for file in files:
-        sha = None
+    for file, sha, unreadable in hashed:
         try:
-            _guard(file)
-            sha = sha256_of(file.path)
+            if unreadable is not None:
+                raise unreadable
             if sha in earlier:
                 out.duplicates.append((file, sha, earlier[sha]))
                 continue
