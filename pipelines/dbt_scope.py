@@ -27,7 +27,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import duckdb
@@ -171,18 +171,24 @@ def given_to_dbt(scope: Scope) -> Iterator[None]:
             os.environ[ENV] = before
 
 
-def record(con: duckdb.DuckDBPyConnection, p: Paths, scope: Scope) -> None:
+def record(
+    con: duckdb.DuckDBPyConnection, p: Paths, scope: Scope, *, some_rebuilt_whole: bool = False
+) -> None:
     """After a successful whole build (`con` reads what it left): the next night recomputes
-    what is loaded after it, and the checks of this night read what it recomputed."""
-    now = datetime.now(UTC).isoformat()
+    what is loaded after it, and the checks of this night read what it recomputed — every
+    row when `some_rebuilt_whole` (models rebuilt from all raw data after a project edit
+    changed every client's rows of them; so does the publish)."""
+    every_client = scope.touched is None  # recomputed and tested: the week's whole night
+    if some_rebuilt_whole:
+        scope = replace(scope, touched=None, since=None)
     state = {
         "loaded_through": scope.loaded_through,
         "clients_md5": scope.clients_md5,
         "built": _built_counts(con),
-        "whole_checks_at": now if scope.whole_checks else scope.whole_checks_at,
+        "whole_checks_at": datetime.now(UTC).isoformat() if every_client else scope.whole_checks_at,
         # what the checks read until the next build, and the publish replaces: None for
         # every row
-        "checked_clients": None if scope.whole_checks else list(scope.touched or ()),
+        "checked_clients": None if scope.touched is None else list(scope.touched),
         "build_id": uuid.uuid4().hex,  # names this build in the file it is published to
         "scoped_since": scope.since,
     }

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import socialwh
+from tests.conftest import copy_of_the_code, socialwh, socialwh_env, socialwh_from
 from tests.test_nightly_job import marts_snapshot
 
 pytestmark = pytest.mark.slow
@@ -87,3 +87,47 @@ def test_a_night_recomputes_and_checks_only_the_clients_it_loaded(
     incremental = marts_snapshot(warehouse)
     socialwh("run", "--full-refresh", data=data_dir, check=True)
     assert marts_snapshot(warehouse) == incremental
+
+
+def test_a_model_edited_changes_every_clients_rows_in_the_published_warehouse(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """After an analyst edits a client-scoped mart (its numbers, not its columns), the
+    night rebuilds it from all raw data for every client (state:modified+): its checks and
+    its publish then cover every client, not only the one whose files landed."""
+    generated = tmp_path / "generated"
+    socialwh(
+        "demo-data", "--out", str(generated), "--clients", "2", "--days", "3", "--seed", "7",
+        "--kinds", "facebook,ads", "--no-quirks", data=data_dir, check=True,
+    )  # fmt: skip
+    landing = data_dir / "landing"
+    shutil.copytree(generated, landing, dirs_exist_ok=True)
+    env = socialwh_env(data_dir) | {"SOCIALWH_DBT_TARGET": str(tmp_path / "dbt_target")}
+    code = copy_of_the_code(tmp_path / "checkout")
+    socialwh_from(code, "run", env=env)
+
+    model = code / "dbt_project" / "models" / "marts" / "fct_content_performance.sql"
+    sql = model.read_text()
+    assert "    sum(impressions) as impressions,\n" in sql
+    model.write_text(
+        sql.replace("sum(impressions) as impressions,", "sum(impressions) + 1 as impressions,")
+    )
+    touched = sorted(p.name for p in landing.iterdir() if p.is_dir())[0]
+    _land_again(sorted((landing / touched).rglob("meta-ads/*.csv"))[0], 1)
+    night = socialwh_from(code, "run", env=env)
+    assert "Rebuilt from all raw data" in night.stdout + night.stderr
+    assert (
+        json.loads((data_dir / "build" / "dbt_scope.json").read_text())["checked_clients"] is None
+    )
+    warehouse = data_dir / "warehouse" / "social.duckdb"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        con.execute(f"ATTACH '{data_dir / 'build' / 'social.duckdb'}' AS build (READ_ONLY)")
+        for a, b in (("marts", "build.marts"), ("build.marts", "marts")):
+            assert con.execute(
+                f"SELECT count(*) FROM (SELECT * FROM {a}.fct_content_performance "
+                f"EXCEPT ALL SELECT * FROM {b}.fct_content_performance)"
+            ).fetchone() == (0,)
+        clients = con.execute(
+            "SELECT count(DISTINCT client) FROM marts.fct_content_performance"
+        ).fetchone()
+    assert clients == (2,)

@@ -116,8 +116,11 @@ def _build(context, dbt, warehouse: Warehouse, config: DbtBuildConfig, target_pa
         context.log.info(plan.said)
     # the clients this build recomputes: those touched since the last whole build
     with warehouse.connect(read_only=True) as con:
+        every_model_whole = all("--full-refresh" in args for args in plan.invocations)
         scope = dbt_scope.prepare(
-            con, p, scoped=not (config.full_refresh or context.is_subset or on_spark)
+            con,
+            p,
+            scoped=not (config.full_refresh or context.is_subset or on_spark or every_model_whole),
         )
     if scope.touched is not None:
         context.log.info(
@@ -174,7 +177,8 @@ def _build(context, dbt, warehouse: Warehouse, config: DbtBuildConfig, target_pa
         if failure is None and not context.is_subset:
             # what the checks of this night read, and the next build recomputes from
             if not on_spark:
-                dbt_scope.record(con, p, scope)
+                rebuilt_whole = any("--full-refresh" in args for args in plan.invocations)
+                dbt_scope.record(con, p, scope, some_rebuilt_whole=rebuilt_whole)
     record_results(
         warehouse,
         context.run.run_id,
