@@ -112,7 +112,10 @@ def prepare(con: duckdb.DuckDBPyConnection, p: Paths, *, scoped: bool) -> Scope:
     kept = _kept(p)
     why = ""
     if not scoped:
-        why = "a full refresh, part of the models, or Spark"
+        why = (
+            "a full refresh (asked for, or of every model after a project edit), part of "
+            "the models, or Spark"
+        )
     elif not kept.get("loaded_through"):
         why = "no successful build of every model is recorded"
     elif kept.get("clients_md5") != clients_md5:

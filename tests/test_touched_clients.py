@@ -5,7 +5,6 @@ refresh, and the safety nets (a damaged table, the weekly whole checks) still wo
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,18 +23,20 @@ def _land_again(export: Path, times: int) -> None:
     export.write_bytes(data + b"\n" * times)
 
 
+def _landed(data_dir: Path, *demo: str) -> list[str]:
+    """Demo exports landed (`socialwh demo-data` with `demo`): the client folders, sorted."""
+    landing = data_dir / "landing"
+    socialwh("demo-data", "--out", str(landing), *demo, "--no-quirks", data=data_dir, check=True)
+    return sorted(p.name for p in landing.iterdir() if p.is_dir())
+
+
 def test_a_night_recomputes_and_checks_only_the_clients_it_loaded(
     data_dir: Path, tmp_path: Path
 ) -> None:
-    generated = tmp_path / "generated"
-    socialwh(
-        "demo-data", "--out", str(generated), "--clients", "3", "--days", "4", "--seed", "5",
-        "--kinds", "facebook,ads,conversions", "--no-quirks", data=data_dir, check=True,
-    )  # fmt: skip
-    landing = data_dir / "landing"
-    shutil.copytree(generated, landing, dirs_exist_ok=True)
-    clients = sorted(p.name for p in landing.iterdir() if p.is_dir())
+    clients = _landed(data_dir, "--clients", "3", "--days", "4", "--seed", "5", "--kinds",
+                      "facebook,ads,conversions")  # fmt: skip
     touched, untouched = clients[0], clients[1]
+    landing = data_dir / "landing"
     socialwh("run", data=data_dir, check=True)
     build_db = data_dir / "build" / "social.duckdb"
     warehouse = data_dir / "warehouse" / "social.duckdb"
@@ -95,13 +96,9 @@ def test_a_model_edited_changes_every_clients_rows_in_the_published_warehouse(
     """After an analyst edits a client-scoped mart (its numbers, not its columns), the
     night rebuilds it from all raw data for every client (state:modified+): its checks and
     its publish then cover every client, not only the one whose files landed."""
-    generated = tmp_path / "generated"
-    socialwh(
-        "demo-data", "--out", str(generated), "--clients", "2", "--days", "3", "--seed", "7",
-        "--kinds", "facebook,ads", "--no-quirks", data=data_dir, check=True,
-    )  # fmt: skip
+    touched = _landed(data_dir, "--clients", "2", "--days", "3", "--seed", "7", "--kinds",
+                      "facebook,ads")[0]  # fmt: skip
     landing = data_dir / "landing"
-    shutil.copytree(generated, landing, dirs_exist_ok=True)
     env = socialwh_env(data_dir) | {"SOCIALWH_DBT_TARGET": str(tmp_path / "dbt_target")}
     code = copy_of_the_code(tmp_path / "checkout")
     socialwh_from(code, "run", env=env)
@@ -112,7 +109,6 @@ def test_a_model_edited_changes_every_clients_rows_in_the_published_warehouse(
     model.write_text(
         sql.replace("sum(impressions) as impressions,", "sum(impressions) + 1 as impressions,")
     )
-    touched = sorted(p.name for p in landing.iterdir() if p.is_dir())[0]
     _land_again(sorted((landing / touched).rglob("meta-ads/*.csv"))[0], 1)
     night = socialwh_from(code, "run", env=env)
     assert "Rebuilt from all raw data" in night.stdout + night.stderr
