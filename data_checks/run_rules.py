@@ -219,9 +219,9 @@ def reconciliation(
         WHERE round(m.spend, 6) IS DISTINCT FROM round(l.spend, 6)
            OR m.impressions IS DISTINCT FROM l.impressions
     """).fetchall()
-    n_ads = con.execute(f"SELECT count(*) FROM marts.fct_campaign_daily WHERE {scope}").fetchone()[
-        0
-    ]
+    (n_ads,) = con.execute(
+        f"SELECT count(*) FROM marts.fct_campaign_daily WHERE {scope}"
+    ).fetchone()
     conversions = con.execute(f"""
         SELECT coalesce(l.key, m.conversion_id)
         FROM ({_CURRENT_CONVERSIONS.format(scope=in_scope(clients, "r.client"))}) l

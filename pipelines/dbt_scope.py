@@ -65,10 +65,8 @@ class Scope:
 
     def for_dbt(self) -> str:
         if self.touched is None:
-            return json.dumps({"whole_tests": True})
-        return json.dumps(
-            {"whole_tests": False, "clients": list(self.touched), "by_client": list(self.by_client)}
-        )
+            return "{}"  # every client, every row
+        return json.dumps({"clients": list(self.touched), "by_client": list(self.by_client)})
 
 
 def _state_file(p: Paths):

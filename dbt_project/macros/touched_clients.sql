@@ -61,14 +61,15 @@
 
 {# The relation a data test reads: on a night with a scope, only the touched clients'
    rows of a relation with a `client` column (the others were tested as they are by an
-   earlier build). Every row when the scope says so (once a week, pipelines/dbt_scope.py)
-   and whenever there is no scope. A test's own `where` still applies. #}
+   earlier build). Every row when the pipeline names no clients (pipelines/dbt_scope.py:
+   the week's whole night, a full refresh...) and on a dbt run by hand. A test's own
+   `where` still applies. #}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
     {%- set scoped = 'true' -%}
     {%- if execute and target.type == 'duckdb' and not flags.FULL_REFRESH
            and relation.schema is not none -%}
-        {%- if not whole_tests() and has_client_column(relation) -%}
+        {%- if has_client_column(relation) -%}
             {%- set scoped = clients_predicate('client', touched_clients()) -%}
         {%- endif -%}
     {%- endif -%}
@@ -80,11 +81,6 @@
     {%- endif -%}
     {%- do return(relation) -%}
 {%- endmacro %}
-
-{% macro whole_tests() %}
-    {%- set scope = fromjson(env_var('SOCIALWH_DBT_SCOPE', 'null')) -%}
-    {{ return(not (scope is mapping and scope.get('whole_tests') == false)) }}
-{% endmacro %}
 
 {# Whether a relation read by a test has a `client` column: the pipeline names those the
    build database holds when dbt starts (one query, not one per test). #}
