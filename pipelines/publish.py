@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.bulk_insert import insert_rows
 from pipelines.settings import Paths
 
 PUBLISHED_SCHEMAS = ("marts", "ops")
@@ -282,8 +283,9 @@ def publish(p: Paths, run_id: str, scope: ClientScope | None = None) -> PublishR
             f"CREATE OR REPLACE TABLE published.{FINGERPRINTS} (relation VARCHAR, "
             "rows BIGINT, fingerprint VARCHAR, copies INTEGER)"
         )
-        con.executemany(
-            f"INSERT INTO published.{FINGERPRINTS} VALUES (?, ?, ?, ?)",
+        insert_rows(
+            con,
+            f"published.{FINGERPRINTS}",
             [
                 (name, rows, fp, copies)
                 for name, (rows, fp) in (

@@ -48,6 +48,7 @@ LAYERS: list[set[str]] = [
         "pipelines.disk",
         "pipelines.warehouse_file",
         "pipelines.rules",  # each data rule defined once, read by ingest and data_checks
+        "pipelines.bulk_insert",  # rows held by Python into a table, one statement
     },
 ]
 

@@ -12,15 +12,16 @@ from data_checks import run_rules
 from data_checks.results import RuleResult
 from data_checks.suites import SUITES, TableSuite
 from pipelines import dbt_scope, gx_warm
+from pipelines.bulk_insert import insert_rows
 from pipelines.defs.resources import Warehouse
 
 
 def record_results(warehouse: Warehouse, run_id: str, results: list[RuleResult]) -> None:
     gx_warm.wait_for_suites()  # the GX process reads the build database meanwhile
     with warehouse.connect() as con:
-        con.executemany(
-            'INSERT INTO ops.check_results (run_id, "check", asset, passed, failing_rows, '
-            "checked_at, severity, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        insert_rows(
+            con,
+            "ops.check_results",
             [
                 (
                     run_id,
@@ -34,7 +35,9 @@ def record_results(warehouse: Warehouse, run_id: str, results: list[RuleResult])
                 )
                 for r in results
             ],
-        )
+            ["run_id", "check", "asset", "passed", "failing_rows", "checked_at", "severity",
+             "description"],
+        )  # fmt: skip
 
 
 def ask_for_mart_suites(warehouse: Warehouse) -> None:

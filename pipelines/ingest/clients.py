@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.bulk_insert import insert_rows
 from pipelines.settings import DEFAULT_TIMEZONE, SECTORS
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
@@ -106,8 +107,8 @@ def with_unlisted(
 
 def write_clients(con: duckdb.DuckDBPyConnection, clients: dict[str, Client]) -> None:
     con.execute("DELETE FROM raw.clients")
-    if clients:
-        con.executemany(
-            "INSERT INTO raw.clients VALUES (?, ?, ?, ?, ?)",
-            [(c.client, c.name, c.sector, c.timezone, c.listed) for c in clients.values()],
-        )
+    insert_rows(
+        con,
+        "raw.clients",
+        [(c.client, c.name, c.sector, c.timezone, c.listed) for c in clients.values()],
+    )

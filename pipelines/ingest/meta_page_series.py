@@ -27,6 +27,7 @@ from datetime import date
 
 import duckdb
 
+from pipelines.bulk_insert import insert_rows
 from pipelines.ingest.csv_source import CsvSource
 from pipelines.ingest.errors import UnreadableFile
 from pipelines.ingest.headers import normalize
@@ -209,8 +210,9 @@ def load_staged(
         "col INTEGER, platform VARCHAR, platform_source VARCHAR, metric VARCHAR, "
         "series VARCHAR, end_date DATE)"
     )
-    con.executemany(
-        "INSERT INTO sw_series VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    insert_rows(
+        con,
+        "sw_series",
         [[*row, files[row[0]].end_date] for row in classify_blocks(con, files, TABLE)],
     )
     months = " ".join(f"WHEN {_lit(fr)} THEN {_lit(en)}" for fr, en in FRENCH_MONTHS.items())

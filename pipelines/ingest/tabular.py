@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from pipelines.bulk_insert import insert_rows
 from pipelines.ingest import day_order, ownership
 from pipelines.ingest.errors import UnreadableFile, nothing_loaded
 from pipelines.ingest.headers import Aliases, match_columns
@@ -209,10 +210,11 @@ def register_files(con: duckdb.DuckDBPyConnection, files: dict[int, dict[str, ob
     $snapshot_date, $day_first."""
     con.execute(FILES_DDL)
     keys = ("client", "path", "sha256", "loaded_at", "snapshot_date", "timezone")
-    con.executemany(
-        "INSERT INTO sw_files (sw_file_id, sw_client, sw_path, sw_sha256, sw_loaded_at, "
-        "sw_snapshot_date, sw_timezone, sw_header_currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    insert_rows(
+        con,
+        "sw_files",
         [[i, *(f[k] for k in keys), f.get("header_currency") or ""] for i, f in files.items()],
+        ["sw_file_id", *(f"sw_{k}" for k in keys), "sw_header_currency"],
     )
 
 
