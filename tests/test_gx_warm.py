@@ -19,6 +19,7 @@ from data_checks.runner import run_suite as run_here
 from data_checks.suites import SUITES
 from pipelines import dbt_warm, gx_warm
 from pipelines.ingest.kinds import CSV_KINDS
+from pipelines.ingest.records import modified_us
 from tests.conftest import ROOT
 
 FACEBOOK_POSTS = next(k for k in CSV_KINDS if k.name == "facebook_posts")
@@ -214,3 +215,44 @@ def test_the_early_judgement_starts_what_a_night_with_work_needs_and_only_then()
     with pytest.raises(EOFError):
         lost.result()
     assert len(started) == 1
+
+
+def test_the_forked_judge_says_it_met_a_new_file_before_its_verdict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At L the judge lists 212,000 files: GX's process starts at the first new file it
+    meets, not once the listing ends; a night whose listing meets none starts nothing
+    before the verdict."""
+    from pipelines import quiet_night
+    from pipelines.ingest.scan import scan_against
+    from pipelines.settings import Paths
+
+    landing = tmp_path / "landing"
+    (landing / "client-a" / "facebook").mkdir(parents=True)
+    for name in ("old.csv", "new.csv"):
+        (landing / "client-a" / "facebook" / name).write_text("Post ID\n1\n", encoding="utf-8")
+    old = landing / "client-a" / "facebook" / "old.csv"
+    seen = {("client-a/facebook/old.csv", old.stat().st_size, modified_us(old.stat()))}
+    met = []
+    assert [f.rel for f in scan_against(seen, landing, lambda: met.append(1)).new] == []  # settling
+    assert met == [1]  # once, though settling: the head start is only a guess
+    met.clear()
+    everything = seen | {("client-a/facebook/new.csv", old.stat().st_size, modified_us(
+        (landing / "client-a" / "facebook" / "new.csv").stat()))}  # fmt: skip
+    scan_against(everything, landing, lambda: met.append(1))
+    assert met == []
+
+    def judged_slowly(p, engine, on_new=None):  # the listing goes on after the first new file
+        if on_new is not None:
+            on_new()
+        time.sleep(0.5)
+        return (False, [], None)
+
+    monkeypatch.setattr(quiet_night, "nothing_new", judged_slowly)  # forked with the child
+    started = []
+    judge = quiet_night.judge_early(
+        Paths(tmp_path), "duckdb", lambda: started.append(time.monotonic())
+    )
+    assert judge.result() == (False, [], None)
+    answered = time.monotonic()
+    assert len(started) == 1 and answered - started[0] > 0.3
