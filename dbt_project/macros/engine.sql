@@ -34,7 +34,22 @@
 {% macro rows_with_max(relation, group_by, order_by, where, row_id='rowid') %}
     {{- return(adapter.dispatch('rows_with_max', 'socialwh')(relation, group_by, order_by, where, row_id)) -}}
 {% endmacro %}
+{# Groups led by the client are joined on the client too: a model that reads the
+   touched clients' rows (macros/touched_clients.sql) filters the view on `client`, and
+   DuckDB carries that filter through the join's equal columns into the aggregate, which
+   then reads those clients' rows only (an IN over the winners aggregates every client:
+   fct_account_daily at L 0.94 s a night for 10 clients, the same as for 200). #}
 {% macro default__rows_with_max(relation, group_by, order_by, where, row_id) %}
+    {% if group_by.split(',')[0].strip() == 'client' and not where %}
+    select sw_rows.*
+    from {{ relation }} as sw_rows
+    inner join (
+        select client, arg_max({{ row_id }}, ({{ order_by }})) as sw_winner
+        from {{ relation }}
+        group by {{ group_by }}
+    ) as sw_winners
+        on sw_rows.{{ row_id }} = sw_winners.sw_winner and sw_rows.client = sw_winners.client
+    {% else %}
     select *
     from {{ relation }}
     where {{ row_id }} in (
@@ -44,6 +59,7 @@
         group by {{ group_by }}
     )
     {% if where %}and ({{ where }}){% endif %}
+    {% endif %}
 {% endmacro %}
 {% macro spark__rows_with_max(relation, group_by, order_by, where, row_id) %}
     select newest.winner.*
