@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from pipelines import dbt_warm, gx_warm, run_lock
 from pipelines.instance import open_instance
-from pipelines.quiet_night import judge_early, record, verdict
+from pipelines.quiet_night import judge_early, record, stale_clients, verdict
 from pipelines.settings import Paths
 
 # cron may start a run while last night's is still going: wait for it rather than fail.
@@ -46,13 +46,17 @@ def run_nightly(
         return 1
     try:
         dead = mark_dead_runs_failed(instance)
+        stale = None
+        if early is not None and not waited and not dead and early.still_judging():
+            # the judge is still listing landing/ (at L): what a quiet night reports, now
+            stale = stale_clients(p)
         quiet, writing = (
             verdict(p, engine, None if waited else early)
             if quiet_check and not dead
             else (False, [])
         )
         if quiet:
-            report = record(p, instance, writing, run_id)
+            report = record(p, instance, writing, run_id, stale)
             saved = save_report(p, instance, report)
             print("\n" + report.text + f"This report: {saved}")
             return 0 if report.published else 1

@@ -17,7 +17,9 @@ import duckdb
 import pytest
 
 from data_checks import run_rules
+from pipelines.quiet_night import stale_clients
 from pipelines.run_report import unlisted_clients_line
+from pipelines.settings import Paths
 from tests.conftest import ROOT, socialwh
 
 pytestmark = pytest.mark.slow
@@ -226,6 +228,12 @@ def test_demo_data_then_nightly_publishes_and_reruns_idempotently(data_dir: Path
     assert "UP TO DATE" in second.stdout and "Nothing new since the last run" in second.stdout
     assert json.loads((data_dir / "runs" / "latest.json").read_text())["nothing_new"] is True
     assert marts_snapshot(warehouse) == before
+    # the freshness warning of a quiet night, read from the published file (while the
+    # judge still lists landing/ when it is large: quiet_night.stale_clients)
+    assert "FAILED client_data_fresh on marts/dim_client (warning): 3 failing" in second.stdout
+    stale = stale_clients(Paths(data_dir))
+    assert stale is not None and {str(day) for _, day in stale} == {"2026-03-31"}
+    assert len(stale) == 3
 
     # a new file that adds nothing (a second copy of an export): the full job runs, and dbt
     # is skipped (the models are a function of raw data, clients, project)
