@@ -208,10 +208,14 @@ def stale_clients(p: Paths) -> list[tuple[str, object]] | None:
     Opening the 250 MB file of L takes 0.12 s: a run reads it while its judge is still
     listing landing/, not after the verdict."""
     try:
-        with duckdb.connect(str(p.warehouse), read_only=True) as con:
-            return [(c, d) for c, d, _, is_stale in newest_exports(con) if is_stale]
+        return _read_stale(p)
     except duckdb.Error:
         return None
+
+
+def _read_stale(p: Paths) -> list[tuple[str, object]]:
+    with duckdb.connect(str(p.warehouse), read_only=True) as con:
+        return [(c, d) for c, d, _, is_stale in newest_exports(con) if is_stale]
 
 
 def record(
@@ -243,8 +247,7 @@ def record(
         raise_on_error=False,
     )
     if stale is None:
-        with duckdb.connect(str(p.warehouse), read_only=True) as con:
-            stale = [(c, d) for c, d, _, is_stale in newest_exports(con) if is_stale]
+        stale = _read_stale(p)
     warnings = []
     if stale:
         warnings.append(

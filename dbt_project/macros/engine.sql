@@ -38,7 +38,8 @@
    touched clients' rows (macros/touched_clients.sql) filters the view on `client`, and
    DuckDB carries that filter through the join's equal columns into the aggregate, which
    then reads those clients' rows only (an IN over the winners aggregates every client:
-   fct_account_daily at L 0.94 s a night for 10 clients, the same as for 200). #}
+   fct_account_daily at L 0.94 s a night for 10 clients, the same as for 200). A raw row
+   always has its client (the loader takes it from the folder), so the join loses none. #}
 {% macro default__rows_with_max(relation, group_by, order_by, where, row_id) %}
     {% if group_by.split(',')[0].strip() == 'client' and not where %}
     select sw_rows.*
