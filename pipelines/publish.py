@@ -116,11 +116,13 @@ def _fingerprints(con: duckdb.DuckDBPyConnection, tables: list[tuple[str, str]])
     return out
 
 
+# a relation's rows (aliased sw_row): their count and two sums of their hashes; one
+# expression for whole tables and for some clients' rows, whose sums are combined
+ROW_HASHES = "count(*), bit_xor(hash(sw_row)), sum(hash(sw_row)::HUGEINT)"
+
+
 def _row_hashes(con: duckdb.DuckDBPyConnection, relation: str, where: str = "true") -> tuple:
-    return con.execute(
-        f"SELECT count(*), bit_xor(hash(sw_row)), sum(hash(sw_row)::HUGEINT) "
-        f"FROM {relation} AS sw_row WHERE {where}"
-    ).fetchone()
+    return con.execute(f"SELECT {ROW_HASHES} FROM {relation} AS sw_row WHERE {where}").fetchone()
 
 
 def _shape(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> str:
@@ -176,9 +178,8 @@ def _by_client(
             (relation, side): (rows, xor, total)
             for relation, side, rows, xor, total in con.execute(
                 " UNION ALL ".join(
-                    f"SELECT '{schema}.{table}', '{side}', count(*), bit_xor(hash(sw_row)), "
-                    f'sum(hash(sw_row)::HUGEINT) FROM {side}.{schema}."{table}" AS sw_row '
-                    f"WHERE {where}"
+                    f"SELECT '{schema}.{table}', '{side}', {ROW_HASHES} "
+                    f'FROM {side}.{schema}."{table}" AS sw_row WHERE {where}'
                     for schema, table in shapes
                     for side in ("build", "last")
                 )
