@@ -7,8 +7,10 @@ newest `loaded_at` of the raw rows it read, the md5 of the client register, the 
 of each model table it left — is kept in build/dbt_scope.json. Before dbt runs, the
 clients with raw rows loaded since are named to dbt's commands (SOCIALWH_DBT_SCOPE): the
 client-scoped models delete and recompute those clients' rows, and dbt's tests read those
-clients' rows (dbt_project/macros/touched_clients.sql). The run-level reconciliation and
-the mart suites then check those clients' rows too (`checked_clients`).
+clients' rows (dbt_project/macros/touched_clients.sql). The watermark goes along: a
+day-scoped model recomputes the days from the first one loaded since, and the grain test
+of a model rebuilt post by post reads the posts with rows loaded since. The run-level
+reconciliation and the mart suites then check those clients' rows too (`checked_clients`).
 
 Every client, as before, when the build is a full refresh, part of the graph or Spark's,
 when no whole build is recorded (a build forgets the record as it starts, and makes it
@@ -58,6 +60,9 @@ class Scope:
     # ones a test may read only the touched clients of
     by_client: tuple[str, ...] = ()
     why_every_client: str = ""
+    # the last whole build's watermark, when `touched` is named: the rows a model rebuilt
+    # post by post this night are those of the posts with rows loaded after it
+    loaded_since: str | None = None
 
     @property
     def whole_checks(self) -> bool:
@@ -66,7 +71,13 @@ class Scope:
     def for_dbt(self) -> str:
         if self.touched is None:
             return "{}"  # every client, every row
-        return json.dumps({"clients": list(self.touched), "by_client": list(self.by_client)})
+        return json.dumps(
+            {
+                "clients": list(self.touched),
+                "by_client": list(self.by_client),
+                "loaded_since": self.loaded_since,
+            }
+        )
 
 
 def _state_file(p: Paths):
@@ -155,6 +166,7 @@ def prepare(con: duckdb.DuckDBPyConnection, p: Paths, *, scoped: bool) -> Scope:
         kept.get("whole_checks_at"),
         by_client,
         why,
+        kept["loaded_through"] if touched is not None else None,
     )
 
 

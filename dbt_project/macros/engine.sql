@@ -30,26 +30,29 @@
    newest_rows for why). DuckDB picks the winner's row id over the keys only (`row_id`: the
    table's rowid, or the raw table's rowid carried by a one-to-one view); Spark has no row
    id, so it keeps the largest (order, row) struct of each group and unpacks it. `where`
-   limits both the groups and the rows read (a night's touched keys). #}
-{% macro rows_with_max(relation, group_by, order_by, where, row_id='rowid') %}
-    {{- return(adapter.dispatch('rows_with_max', 'socialwh')(relation, group_by, order_by, where, row_id)) -}}
+   limits both the groups and the rows read (a night's touched keys). `also_joined_on`:
+   more group columns, never NULL in `relation`, that a reader may filter on (below). #}
+{% macro rows_with_max(relation, group_by, order_by, where, row_id='rowid', also_joined_on=[]) %}
+    {{- return(adapter.dispatch('rows_with_max', 'socialwh')(relation, group_by, order_by, where, row_id, also_joined_on)) -}}
 {% endmacro %}
 {# Groups led by the client are joined on the client too: a model that reads the
    touched clients' rows (macros/touched_clients.sql) filters the view on `client`, and
    DuckDB carries that filter through the join's equal columns into the aggregate, which
    then reads those clients' rows only (an IN over the winners aggregates every client:
    fct_account_daily at L 0.94 s a night for 10 clients, the same as for 200). A raw row
-   always has its client (the loader takes it from the folder), so the join loses none. #}
-{% macro default__rows_with_max(relation, group_by, order_by, where, row_id) %}
+   always has its client (the loader takes it from the folder), so the join loses none;
+   the columns `also_joined_on` carry a filter the same way (a night's touched days). #}
+{% macro default__rows_with_max(relation, group_by, order_by, where, row_id, also_joined_on) %}
     {% if group_by.split(',')[0].strip() == 'client' and not where %}
     select sw_rows.*
     from {{ relation }} as sw_rows
     inner join (
-        select client, arg_max({{ row_id }}, ({{ order_by }})) as sw_winner
+        select client, {% for c in also_joined_on %}{{ c }}, {% endfor %}arg_max({{ row_id }}, ({{ order_by }})) as sw_winner
         from {{ relation }}
         group by {{ group_by }}
     ) as sw_winners
         on sw_rows.{{ row_id }} = sw_winners.sw_winner and sw_rows.client = sw_winners.client
+        {% for c in also_joined_on %}and sw_rows.{{ c }} = sw_winners.{{ c }}{% endfor %}
     {% else %}
     select *
     from {{ relation }}
@@ -62,7 +65,7 @@
     {% if where %}and ({{ where }}){% endif %}
     {% endif %}
 {% endmacro %}
-{% macro spark__rows_with_max(relation, group_by, order_by, where, row_id) %}
+{% macro spark__rows_with_max(relation, group_by, order_by, where, row_id, also_joined_on) %}
     select newest.winner.*
     from (
         select max_by(struct(*), struct({{ order_by }})) as winner

@@ -7,6 +7,6 @@
   column sorts the captions along (4x slower on 6 million post snapshots; 2x on 876,000
   ad rows).
 #}
-{% macro newest_rows(relation, group_by, order_by, where=none, row_id='rowid') %}
-    {{ rows_with_max(relation, group_by, order_by, where, row_id) }}
+{% macro newest_rows(relation, group_by, order_by, where=none, row_id='rowid', also_joined_on=[]) %}
+    {{ rows_with_max(relation, group_by, order_by, where, row_id, also_joined_on) }}
 {% endmacro %}

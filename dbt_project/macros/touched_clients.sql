@@ -30,11 +30,51 @@
     {{ return(none) }}
 {% endmacro %}
 
+{# The last whole build's watermark (a timestamp, as text) on a night with a scope: the
+   raw rows loaded after it are the night's. None when every row is rebuilt and tested. #}
+{% macro loaded_since() %}
+    {%- if touched_clients() is none -%}{{ return(none) }}{%- endif -%}
+    {%- set scope = fromjson(env_var('SOCIALWH_DBT_SCOPE', 'null')) -%}
+    {{ return(scope.get('loaded_since')) }}
+{% endmacro %}
+
 {# A predicate on `column` (a client) for the model's reads: its touched clients when the
    model is built incrementally, else true. #}
 {% macro for_touched_clients(column='client') %}
     {%- if this is none or not is_incremental() -%}{{ return('true') }}{%- endif -%}
     {{ return(clients_predicate(column, touched_clients())) }}
+{% endmacro %}
+
+{# A predicate on (`client`, `day`) for a model whose row of a client and day is made from
+   that client's raw rows of that day alone (fct_account_daily): the touched clients' days
+   from the first day of the rows `sources` loaded since the last build, when the model is
+   built incrementally; else true. A night's page-level exports cover their month: 31 of a
+   client's 730 days at L are recomputed, not all of them. Its pre_hook deletes the same
+   rows (delete_touched_days). #}
+{% macro for_touched_days(sources, client='client', day='date') %}
+    {%- if this is none or not is_incremental() -%}{{ return('true') }}{%- endif -%}
+    {%- set clients = touched_clients() -%}
+    {%- set since = loaded_since() -%}
+    {%- if clients is none or since is none -%}{{ return(clients_predicate(client, clients)) }}{%- endif -%}
+    {%- set first_day_loaded -%}
+        select min(first_day) from (
+        {%- for s in sources %}
+            {% if not loop.first %}union all {% endif -%}
+            select min({{ day }}) as first_day from {{ s }}
+            where loaded_at > cast('{{ since }}' as timestamptz)
+        {%- endfor %}
+        ) as loaded
+    {%- endset -%}
+    {%- set first = run_query(first_day_loaded).columns[0].values()[0] -%}
+    {%- if first is none -%}{{ return('false') }}{%- endif -%}
+    {{ return('(' ~ clients_predicate(client, clients) ~ ' and ' ~ day ~ " >= cast('" ~ first ~ "' as date))") }}
+{% endmacro %}
+
+{# pre_hook of a model read with for_touched_days: those rows go, the model appends them
+   again. #}
+{% macro delete_touched_days(sources) %}
+    {%- if this is none or not is_incremental() -%}{{ return('') }}{%- endif -%}
+    delete from {{ this }} where {{ for_touched_days(sources) }}
 {% endmacro %}
 
 {% macro clients_predicate(column, clients) %}

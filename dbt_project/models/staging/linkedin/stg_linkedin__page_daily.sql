@@ -1,9 +1,16 @@
 -- LinkedIn page-level metrics and new followers, one row per client and UTC day.
+-- The two files' days are put side by side by grouping on (client, date), not by a full
+-- join: a model that reads some clients' days (fct_account_daily: a night's touched
+-- days) filters on the grouped columns, and DuckDB carries that filter down to both
+-- files' rows (a full join's coalesced keys stop it: at L both files were deduplicated
+-- for every client, 0.13 s a night, for ten clients' days). The dedups join on the date
+-- too for the same reason (the loader rejects a row without one).
 with metrics as (
     {{ newest_rows(
         source('raw', 'linkedin_page_daily'),
         'client, date',
-        'snapshot_date, loaded_at, source_row_number, source_path'
+        'snapshot_date, loaded_at, source_row_number, source_path',
+        also_joined_on=['date']
     ) }}
 ),
 
@@ -11,26 +18,50 @@ followers as (
     {{ newest_rows(
         source('raw', 'linkedin_followers_daily'),
         'client, date',
-        'snapshot_date, loaded_at, source_row_number, source_path'
+        'snapshot_date, loaded_at, source_row_number, source_path',
+        also_joined_on=['date']
     ) }}
+),
+
+days as (
+    select
+        client,
+        date,
+        coalesce(impressions_total, impressions_organic + coalesce(impressions_sponsored, 0))
+            as impressions,
+        unique_impressions_organic as reach,
+        coalesce(clicks_total, clicks_organic + coalesce(clicks_sponsored, 0)) as clicks,
+        coalesce(reactions_total, reactions_organic + coalesce(reactions_sponsored, 0))
+            as reactions,
+        coalesce(comments_total, comments_organic + coalesce(comments_sponsored, 0))
+            as comments,
+        coalesce(reposts_total, reposts_organic + coalesce(reposts_sponsored, 0)) as shares,
+        cast(null as bigint) as new_followers
+    from metrics
+    union all
+    select
+        client,
+        date,
+        cast(null as bigint), cast(null as bigint), cast(null as bigint),
+        cast(null as bigint), cast(null as bigint), cast(null as bigint),
+        -- a followers file for the day: reported; none: NULL, not 0
+        coalesce(total_followers,
+            coalesce(organic_followers, 0) + coalesce(sponsored_followers, 0)
+            + coalesce(auto_invited_followers, 0))
+    from followers
 )
 
+-- at most one row of each file per client and day (newest_rows): max() takes it
 select
-    coalesce(m.client, f.client) as client,
+    client,
     'linkedin' as platform,
-    coalesce(m.date, f.date) as date,
-    coalesce(m.impressions_total, m.impressions_organic + coalesce(m.impressions_sponsored, 0))
-        as impressions,
-    m.unique_impressions_organic as reach,
-    coalesce(m.clicks_total, m.clicks_organic + coalesce(m.clicks_sponsored, 0)) as clicks,
-    coalesce(m.reactions_total, m.reactions_organic + coalesce(m.reactions_sponsored, 0))
-        as reactions,
-    coalesce(m.comments_total, m.comments_organic + coalesce(m.comments_sponsored, 0))
-        as comments,
-    coalesce(m.reposts_total, m.reposts_organic + coalesce(m.reposts_sponsored, 0)) as shares,
-    -- no followers file for the day: not reported (NULL), not 0
-    case when f.client is not null then coalesce(f.total_followers,
-             coalesce(f.organic_followers, 0) + coalesce(f.sponsored_followers, 0)
-             + coalesce(f.auto_invited_followers, 0)) end as new_followers
-from metrics as m
-full outer join followers as f on m.client = f.client and m.date = f.date
+    date,
+    max(impressions) as impressions,
+    max(reach) as reach,
+    max(clicks) as clicks,
+    max(reactions) as reactions,
+    max(comments) as comments,
+    max(shares) as shares,
+    max(new_followers) as new_followers
+from days
+group by client, date

@@ -2,11 +2,14 @@
 -- exports cover the same day, the newest export wins. A day's reach is the `Reach` series
 -- where exported (`Facebook reach`, `Couverture`), else Total Viewers; new followers the
 -- `Follows` series, else FollowerHistory's day-to-day difference (a net change).
+-- The dedup joins on the date as well (never NULL in the raw table): fct_account_daily
+-- reads a night's touched days, and that filter then reaches the dedup's aggregate.
 with latest as (
     {{ newest_rows(
         source('raw', 'meta_page_daily'),
         'client, platform, metric, series, date',
-        'snapshot_date, loaded_at, source_row_number, source_path'
+        'snapshot_date, loaded_at, source_row_number, source_path',
+        also_joined_on=['date']
     ) }}
 )
 
