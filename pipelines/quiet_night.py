@@ -139,6 +139,11 @@ class _Heeded:
         if not self._answer[0]:
             start()
 
+    def work_met(self) -> bool:
+        """The judge met a new file (it may still be listing the others): the night has
+        work unless every new file turns out to be still being written."""
+        return self._work_met
+
     def still_judging(self) -> bool:
         """No verdict yet, and no new file met so far: the night may well be quiet."""
         return self._thread.is_alive() and not self._work_met

@@ -47,9 +47,16 @@ def run_nightly(
     try:
         dead = mark_dead_runs_failed(instance)
         stale = None
-        if early is not None and not waited and not dead and early.still_judging():
+        job = None
+        heeded = early is not None and not waited and not dead
+        if heeded and early.still_judging():
             # the judge is still listing landing/ (at L): what a quiet night reports, now
             stale = stale_clients(p)
+        elif heeded and early.work_met():
+            # it met a new file and may list on (212,000 files at L, 0.9 s): the full
+            # job's processes and definitions get ready meanwhile, not after its verdict
+            warm = _start_warm_processes(engine)
+            job = _nightly_job(p, engine)
         quiet, writing = (
             verdict(p, engine, None if waited else early)
             if quiet_check and not dead
@@ -62,14 +69,15 @@ def run_nightly(
             return 0 if report.published else 1
         # the full job: Great Expectations and dbt start importing beside it on the other
         # core, and only now Dagster's definitions and dagster-dbt are imported
-        warm = _start_warm_processes(engine)
-        from pipelines.definitions import for_data_dir
+        if warm is None:
+            warm = _start_warm_processes(engine)
+        if job is None:
+            job = _nightly_job(p, engine)
         from pipelines.run_events import build_report
 
         for gone in dead:
             print(f"Run {gone[:8]} had stopped without finishing (process gone); marked failed.")
             save_report(p, instance, build_report(p, instance, gone))
-        job = for_data_dir(p, engine).resolve_job_def("nightly")
         result = job.execute_in_process(
             instance=instance,
             run_id=run_id,
@@ -92,6 +100,12 @@ def run_nightly(
         run_lock.release(p)
     print("\n" + report.text + f"This report: {saved}")
     return 0 if result.success and report.published else 1
+
+
+def _nightly_job(p: Paths, engine: str):
+    from pipelines.definitions import for_data_dir
+
+    return for_data_dir(p, engine).resolve_job_def("nightly")
 
 
 def _start_warm_processes(engine: str) -> Callable[[], None]:
