@@ -193,7 +193,7 @@ def record(
     changed every client's rows of them; so does the publish)."""
     every_client = scope.touched is None  # recomputed and tested: the week's whole night
     if some_rebuilt_whole:
-        scope = replace(scope, touched=None, since=None)
+        scope = replace(scope, touched=None, since=None, loaded_since=None)
     state = {
         "loaded_through": scope.loaded_through,
         "clients_md5": scope.clients_md5,
@@ -204,6 +204,8 @@ def record(
         "checked_clients": None if scope.touched is None else list(scope.touched),
         "build_id": uuid.uuid4().hex,  # names this build in the file it is published to
         "scoped_since": scope.since,
+        # the build before's watermark: what the publish reads of a mart rebuilt key by key
+        "loaded_since": scope.loaded_since,
     }
     tmp = _state_file(p).with_suffix(".tmp")
     tmp.write_text(json.dumps(state, indent=1) + "\n")
@@ -216,17 +218,21 @@ def forget(p: Paths) -> None:
     _state_file(p).unlink(missing_ok=True)
 
 
-def published_scope(p: Paths) -> tuple[str | None, tuple[str, ...] | None, str | None]:
+def published_scope(
+    p: Paths,
+) -> tuple[str | None, tuple[str, ...] | None, str | None, str | None]:
     """(the build in the build database, the clients it recomputed or None, the build before
-    it), builds named by their build_id: publishing replaces only those clients' mart rows
-    when the published file holds the build before (pipelines/publish.py). Nothing is known
-    while a build runs or after one failed (`forget`): (None, None, None)."""
+    it, that build's watermark), builds named by their build_id: publishing replaces only
+    those clients' mart rows (of a mart rebuilt key by key, the keys with rows loaded after
+    the watermark) when the published file holds the build before (pipelines/publish.py).
+    Nothing is known while a build runs or after one failed (`forget`): all None."""
     kept = _kept(p)
     clients = kept.get("checked_clients")
     return (
         kept.get("build_id"),
         tuple(clients) if clients is not None else None,
         kept.get("scoped_since"),
+        kept.get("loaded_since") if clients is not None else None,
     )
 
 

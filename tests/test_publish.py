@@ -216,3 +216,53 @@ def test_a_build_of_some_clients_replaces_their_rows_and_nothing_else_is_read(
     stale = publish(p, "run5", ClientScope("b5", ("c1",), "b4"))
     assert stale.copied == ["marts.fct_account_daily"]
     _published_as_built(p, "marts.fct_account_daily")
+
+
+def test_a_mart_rebuilt_post_by_post_is_published_from_the_posts_loaded_since(
+    tmp_path: Path,
+) -> None:
+    """fct_post_daily on a night with a scope: dbt rebuilt the posts with a row loaded
+    since the build before (delete+insert by post), so only those posts' rows are read
+    and replaced, and the table's fingerprint still follows (the next publish of the same
+    build writes nothing). A post not rebuilt is not read, even in a touched client."""
+    rows = (
+        "SELECT 'c' || (range % 4) AS client, 'c' || (range % 4) || '/p' || (range // 40) "
+        "AS post_key, DATE '2026-01-01' + CAST(range % 40 AS INTEGER) AS date, range AS v, "
+        "TIMESTAMPTZ '2026-01-01 05:00:00+00' AS loaded_at FROM range(4000)"
+    )
+    p = _first_night_of(tmp_path, "marts.fct_post_daily", rows)
+    with duckdb.connect(str(p.warehouse)) as con:  # the file holds build b1
+        con.execute(
+            "UPDATE ops.published_relations SET fingerprint = 'b1' WHERE relation = 'build'"
+        )
+    with duckdb.connect(str(p.build_db)) as con:
+        # post c1/p5 rebuilt tonight: a new day, old days restated, one day gone
+        con.execute(
+            "INSERT INTO marts.fct_post_daily VALUES "
+            "('c1', 'c1/p5', DATE '2026-02-10', 1, TIMESTAMPTZ '2026-01-02 05:00:00+00')"
+        )
+        con.execute("UPDATE marts.fct_post_daily SET v = -v WHERE post_key = 'c1/p5' AND v > 210")
+        con.execute("DELETE FROM marts.fct_post_daily WHERE post_key = 'c1/p5' AND v = 201")
+    scope = ClientScope("b2", ("c1",), "b1", "2026-01-01 12:00:00+00")
+    night = publish(p, "run2", scope)
+    assert night.copied == ["marts.fct_post_daily"] and not night.whole
+    _published_as_built(p, "marts.fct_post_daily")
+    assert (
+        publish(p, "run3", ClientScope("b2", ("c1",), "b1", "2026-01-01 12:00:00+00")).written
+        is False
+    )
+
+    with duckdb.connect(str(p.build_db)) as con:
+        con.execute(
+            "INSERT INTO marts.fct_post_daily VALUES "  # c1/p5 rebuilt again
+            "('c1', 'c1/p5', DATE '2026-02-11', 2, TIMESTAMPTZ '2026-01-03 05:00:00+00')"
+        )
+        # not rebuilt (no row loaded since), though its client was touched: not read
+        con.execute("UPDATE marts.fct_post_daily SET v = 0 WHERE post_key = 'c1/p9'")
+    publish(p, "run4", ClientScope("b3", ("c1",), "b2", "2026-01-02 12:00:00+00"))
+    with duckdb.connect(str(p.warehouse), read_only=True) as con:
+        con.execute(f"ATTACH '{p.build_db}' AS build (READ_ONLY)")
+        differs = "SELECT DISTINCT post_key FROM (SELECT * FROM {} EXCEPT ALL SELECT * FROM {})"
+        published, built = "marts.fct_post_daily", "build.marts.fct_post_daily"
+        assert con.execute(differs.format(built, published)).fetchall() == [("c1/p9",)]
+        assert con.execute(differs.format(published, built)).fetchall() == [("c1/p9",)]
