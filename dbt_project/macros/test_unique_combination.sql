@@ -7,9 +7,10 @@
    `rebuilt_by`: a column of a model a night rebuilds by it (delete+insert by its unique
    key; every row inserted is of a `rebuilt_by` value with a row loaded since the last
    build). An inserted row never meets an older row of its key, deleted first: on a night
-   with a scope only the rows of those values can repeat, and only they are read. At L that is 584 of fct_post_daily's 6.7 million rows on a night of ten
-   clients (0.5 -> 0.015 s alone, 3 s among a whole night's models), and every row still
-   on the week's whole night, a full refresh and a dbt run by hand. #}
+   with a scope only the rows of those values can repeat, and only they are read. At L
+   that is 584 of fct_post_daily's 6.7 million rows on a night of ten clients (0.5 ->
+   0.015 s alone, 3 s among a whole night's models). Every row is still read on the
+   week's whole night, a full refresh and a dbt run by hand. #}
 {% test unique_combination(model, columns, rebuilt_by=none) %}
 {%- set since = loaded_since() if rebuilt_by else none -%}
 {%- set rows -%}
