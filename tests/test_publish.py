@@ -1,5 +1,6 @@
 """Publishing copies what changed: the last published file, with only the tables whose
-content differs from the build's replaced, and the whole file written again now and then."""
+content differs from the build's replaced, and the whole file written again once much of
+it is free space."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.publish import FULL_REWRITE_EVERY, ClientScope, publish
+from pipelines.publish import REWRITE_WHEN_FREE, REWRITE_WHEN_FREE_MB, ClientScope, publish
 from pipelines.settings import Paths
 
 
@@ -111,16 +112,33 @@ def test_a_night_copies_the_tables_it_changed_and_keeps_the_rest(tmp_path: Path)
     }
     assert third.tables["marts.a"] == 1000
 
-    # every FULL_REWRITE_EVERY nights that copy a table the file is written whole: the
-    # space freed by replaced tables goes back
-    def night(i: int):
+    # nights of small changes copy the file however many they are: each frees a block or
+    # two, reused by the next
+    def night(i: int, big: str | None = None):
         with duckdb.connect(str(p.build_db)) as con:
             con.execute(f"UPDATE marts.a SET v = {i} WHERE id = 1")
+            if big is not None:  # 4 million hashes: 32 MB that do not compress
+                con.execute(f"CREATE OR REPLACE TABLE marts.big AS SELECT hash({big}) AS h "
+                            "FROM range(4000000)")  # fmt: skip
         return publish(p, f"run{i}")
 
-    nights = [night(i) for i in range(4, 4 + FULL_REWRITE_EVERY)]
-    assert any(n.whole for n in nights)
+    assert not any(night(i).whole for i in range(4, 14))
+    assert not night(14, big="range").whole and _free_share(p) < 0.05
+    # a night that replaces most of the file frees most of its blocks: not given back to
+    # the file system by DuckDB, they are by the next night, which writes the file whole
+    assert not night(15, big="range + 1").whole and _free_share(p) > REWRITE_WHEN_FREE
+    assert (
+        _published(p, "SELECT free_blocks * block_size FROM pragma_database_size()")[0][0]
+        >= REWRITE_WHEN_FREE_MB * 2**20
+    )
+    assert night(16).whole and _free_share(p) < 0.05
+    assert _published(p, "SELECT count(*), max(v) FROM marts.a") == [(1000, 1998)]
     assert sorted(p.warehouse_dir.iterdir()) == [p.warehouse]  # no leftover
+
+
+def _free_share(p: Paths) -> float:
+    ((free, total),) = _published(p, "SELECT free_blocks, total_blocks FROM pragma_database_size()")
+    return free / total
 
 
 def test_a_large_mart_a_night_touches_a_little_of_is_patched_key_by_key(tmp_path: Path) -> None:
