@@ -4,10 +4,11 @@ For each size it generates demo exports (all kinds, daily re-exports), lands all
 last day, then measures each phase in a fresh process (wall time, rows per second, peak
 RSS): loading the files, DuckDB's own read_csv over the same CSVs (the loading floor), a
 full dbt build, the checks, publish; then lands the last day and times an incremental
-nightly run (`socialwh run`, Dagster included), then one more night that lands the same
-files at every size (the last day of the first ten clients, exported again: how a night's
-cost grows with what is stored, not with what landed), and a run with nothing new (the
-fixed overhead) beside a bare `python -c "import dagster"`. Beside the full build it times two
+nightly run (`socialwh run`, Dagster included). Then, once every size is there, nights
+that land the same files at every size (the last day of the first ten clients, exported
+again: how a night's cost grows with what is stored, not with what landed), the sizes
+alternated night by night, and runs with nothing new (the fixed overhead) beside a bare
+`python -c "import dagster"`. Beside the full build it times two
 references on the same raw tables: bench/floor.py, a hand-written DuckDB script of every
 mart (the floor), and bench/references.py, two marts the notebook way (pandas); at S and
 M it checks that both give the pipeline's numbers (exit 1 if not). Prints a table and the
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -128,9 +130,24 @@ def land_again(
     return again
 
 
-def bench_size(size: str, work: Path, memory_limit: str, reuse_load: dict | None) -> dict:
-    """reuse_load: this size's figures of a previous run whose loaded raw tables were kept
-    (bench/work/<size>/loaded.duckdb): the build phases run again on them, unloaded."""
+@dataclass
+class Prepared:
+    """A size measured up to its nightly_incremental night: what its later nights need."""
+
+    size: str
+    results: dict
+    held: list[Path]
+    exports: Path
+    data: Path
+    env: dict
+    same_files: list = field(default_factory=list)  # (wall, rss, stdout) of each night
+
+
+def bench_size(size: str, work: Path, memory_limit: str, reuse_load: dict | None) -> Prepared:
+    """Every phase of a size up to its nightly_incremental night (the same-files nights and
+    the quiet runs follow: same_files_night, finish_size). reuse_load: this size's figures
+    of a previous run whose loaded raw tables were kept (bench/work/<size>/loaded.duckdb):
+    the build phases run again on them, unloaded."""
     clients, days = SIZES[size]
     base = work / size
     exports, data = base / "exports", base / "data"
@@ -213,15 +230,26 @@ def bench_size(size: str, work: Path, memory_limit: str, reuse_load: dict | None
     wall, rss, _ = timed([str(BIN / "socialwh"), "run"], env)
     results["phases"]["nightly_incremental"] = _row(wall, rss, None)
     results["dbt_elapsed_s"]["nightly_incremental"] = _dbt_elapsed(data)
+    return Prepared(size, results, held, exports, data, env)
+
+
+def same_files_night(run: Prepared, nth: int) -> None:
+    """The `nth` nightly_same_files night of a size. main() alternates the sizes night by
+    night, so that L's nights and M's are timed minutes apart, not half an hour (this
+    machine moves by a tenth from one minute to the next, by a third from hour to hour)."""
+    again = land_again(run.held, run.exports, run.data / "landing", SAME_FILES_CLIENTS, nth)
+    run.results["same_files"] = len(again)
+    print(f"[{run.size}] nightly_same_files {nth} ({len(again)} files landed again; socialwh "
+          "run)…", flush=True)  # fmt: skip
+    run.same_files.append(timed([str(BIN / "socialwh"), "run"], run.env))
+
+
+def finish_size(run: Prepared) -> dict:
+    """The median of the same-files nights, the quiet runs, and the size's ratios."""
+    results, env, same_files = run.results, run.env, run.same_files
+    size = run.size
     # SAME_FILES_SAMPLES such nights, their median compared (a 10-15 s run moves by a
     # tenth from one minute to the next here: one sample decided the L / M target)
-    same_files = []
-    for nth in range(1, SAME_FILES_SAMPLES + 1):
-        again = land_again(held, exports, data / "landing", SAME_FILES_CLIENTS, nth)
-        results["same_files"] = len(again)
-        print(f"[{size}] nightly_same_files ({len(again)} files landed again; socialwh run)…",
-              flush=True)  # fmt: skip
-        same_files.append(timed([str(BIN / "socialwh"), "run"], env))
     wall, rss, _ = sorted(same_files)[len(same_files) // 2]
     results["phases"]["nightly_same_files"] = _row(wall, rss, None)
     results["phases"]["nightly_same_files"]["samples_s"] = [round(r[0], 2) for r in same_files]
@@ -479,14 +507,25 @@ def main() -> int:
     previous = {}
     if Path(args.out).exists():
         previous = json.loads(Path(args.out).read_text(encoding="utf-8"))
-    for s in sizes:
-        reuse = None
-        if args.reuse_load:
+    if args.reuse_load:
+        for s in sizes:
             if s not in previous.get("sizes", {}):
                 print(f"bench: --reuse-load but {args.out} has no size {s}", file=sys.stderr)
                 return 2
-            reuse = {**previous["sizes"][s], "when": previous["when"]}
-        results["sizes"][s] = bench_size(s, work, args.memory_limit, reuse)
+    prepared = [
+        bench_size(
+            s,
+            work,
+            args.memory_limit,
+            {**previous["sizes"][s], "when": previous["when"]} if args.reuse_load else None,
+        )
+        for s in sizes
+    ]
+    for nth in range(1, SAME_FILES_SAMPLES + 1):  # night by night, the sizes alternated
+        for run in prepared:
+            same_files_night(run, nth)
+    for run in prepared:
+        results["sizes"][run.size] = finish_size(run)
     # sizes not measured this time keep their last figures
     for s, r in previous.get("sizes", {}).items():
         results["sizes"].setdefault(s, {**r, "measured": r.get("measured", previous["when"])})
