@@ -241,3 +241,11 @@ def checked_clients(p: Paths) -> list[str] | None:
     the last successful build recomputed, or None for every row (a whole build, the week's
     whole checks, no build recorded)."""
     return _kept(p).get("checked_clients")
+
+
+def checked_since(p: Paths) -> str | None:
+    """With checked_clients, the watermark of the build before (a timestamp, as text): the
+    reconciliation reads the posts, ad windows and page-level days with raw rows loaded
+    after it. None (every row of those clients) when unknown or every client is checked."""
+    kept = _kept(p)
+    return kept.get("loaded_since") if kept.get("checked_clients") is not None else None

@@ -207,3 +207,88 @@ def test_reconciliation_follows_the_newest_restatement_even_when_it_reports_noth
     con.execute("UPDATE marts.fct_post_performance SET impressions = 70 WHERE post_key LIKE '%p2'")
     posts = run_rules.reconciliation(con)[0]
     assert (posts.passed, posts.sample_keys) == (False, ["c/facebook/p2"])
+
+
+def test_a_scoped_night_reconciles_the_posts_and_ad_windows_it_loaded() -> None:
+    """With the build before's watermark (dbt_scope.checked_since), the reconciliation
+    reads the posts and ad windows with rows loaded after it: a wrong number there is
+    found, an older post (reconciled by an earlier night, its rows unchanged) is not read
+    again; a night that loaded most rows is reconciled whole."""
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA raw; CREATE SCHEMA marts")
+    lineage = (
+        "client VARCHAR, snapshot_date DATE, loaded_at TIMESTAMPTZ, source_row_number INT, "
+        "source_path VARCHAR"
+    )
+    for table in ("facebook_posts", "instagram_posts", "linkedin_posts"):
+        con.execute(f"CREATE TABLE raw.{table} ({lineage}, post_id VARCHAR, impressions BIGINT)")
+    # p1..p9 loaded on the 1st, p10 the night after the watermark
+    con.execute(
+        "INSERT INTO raw.facebook_posts SELECT 'c', DATE '2026-03-01', "
+        "TIMESTAMPTZ '2026-03-01 08:00+00', 1, 'c/f.csv', 'p' || i, 100 * i FROM range(1, 10) t(i)"
+    )
+    con.execute(
+        "INSERT INTO raw.facebook_posts VALUES ('c', '2026-03-02', '2026-03-02 08:00+00', 1, "
+        "'c/g.csv', 'p10', 1000)"
+    )
+    con.execute(
+        f"CREATE TABLE raw.meta_ads ({lineage}, source_sha256 VARCHAR, ad_id VARCHAR, "
+        "campaign_name VARCHAR, adset_name VARCHAR, ad_name VARCHAR, reporting_start DATE, "
+        "reporting_end DATE, amount_spent DOUBLE, impressions BIGINT)"
+    )
+    con.execute(
+        "INSERT INTO raw.meta_ads VALUES "
+        "('c', '2026-03-01', '2026-03-01 08:00+00', 1, 'c/a.csv', 'h1', 'a1', 'k', 's', 'n', "
+        "'2026-02-28', '2026-02-28', 5.0, 500), "
+        "('c', '2026-03-02', '2026-03-02 08:00+00', 1, 'c/b.csv', 'h2', 'a1', 'k', 's', 'n', "
+        "'2026-03-01', '2026-03-01', 6.0, 600)"
+    )
+    con.execute(
+        f"CREATE TABLE raw.conversions ({lineage}, conversion_key VARCHAR, "
+        "conversion_type VARCHAR, occurred_at TIMESTAMPTZ)"
+    )
+    con.execute("CREATE TABLE raw.clients (client VARCHAR, timezone VARCHAR)")
+    con.execute(
+        f"CREATE TABLE raw.meta_page_daily ({lineage}, platform VARCHAR, metric VARCHAR, "
+        "series VARCHAR, date DATE, value BIGINT)"
+    )
+    con.execute(
+        "CREATE TABLE marts.fct_post_performance AS SELECT 'c/facebook/' || post_id AS "
+        "post_key, client, 'facebook' AS platform, post_id, impressions FROM raw.facebook_posts"
+    )
+    con.execute(
+        "CREATE TABLE marts.fct_campaign_daily AS SELECT client, ad_id AS ad_key, "
+        "reporting_start AS date, reporting_end AS date_end, amount_spent AS spend, "
+        "impressions FROM raw.meta_ads"
+    )
+    con.execute("CREATE TABLE marts.fct_conversions (client VARCHAR, conversion_id VARCHAR)")
+    con.execute(
+        "CREATE TABLE marts.fct_account_daily (client VARCHAR, platform VARCHAR, date DATE, "
+        "reach BIGINT, impressions BIGINT, new_followers BIGINT)"
+    )
+    # an older post and an older ad window drift (a hand edit), and the night's post too
+    con.execute(
+        "UPDATE marts.fct_post_performance SET impressions = -1 WHERE post_id IN ('p1', 'p10')"
+    )
+    con.execute("UPDATE marts.fct_campaign_daily SET spend = 1 WHERE date = '2026-02-28'")
+
+    def reconciled(since: str | None) -> dict:
+        return {
+            r.name: (sorted(r.sample_keys), r.checked_rows)
+            for r in run_rules.reconciliation(con, ["c"], since)[:2]
+        }
+
+    night = "2026-03-01 12:00+00"
+    assert reconciled(night) == {
+        "reconciles_with_loaded_posts": (["c/facebook/p10"], 1),
+        "reconciles_with_loaded_ads": ([], 1),
+    }
+    assert reconciled(None) == {
+        "reconciles_with_loaded_posts": (["c/facebook/p1", "c/facebook/p10"], 10),
+        "reconciles_with_loaded_ads": (
+            ["c/a1/2026-02-28 (file landing/c/a.csv: spend 5.0, mart 1.0)"],
+            2,
+        ),
+    }
+    # most rows loaded since the watermark: picking them out would cost more, all are read
+    assert reconciled("2026-02-28 00:00+00") == reconciled(None)

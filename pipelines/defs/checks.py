@@ -140,7 +140,9 @@ def run_level_rules(
     with warehouse.connect(read_only=True) as con:
         results = [
             run_rules.freshness(con),
-            *run_rules.reconciliation(con, dbt_scope.checked_clients(p)),
+            *run_rules.reconciliation(
+                con, dbt_scope.checked_clients(p), dbt_scope.checked_since(p)
+            ),
             *run_rules.volume(con, p.warehouse, frozenset(config.accept_drop)),
         ]
     record_results(warehouse, context.run.run_id, results)
