@@ -65,6 +65,10 @@ PATCHED_BY_KEY = {
 # night of ten clients rebuilds a few hundred posts of fct_post_daily's 6.7 million rows,
 # where the touched clients' rows are 335,000 (6.7 million on a night of every client).
 REBUILT_BY = {"marts.fct_post_daily": "post_key"}
+# Above this share of the clients, a build is published from its whole tables: by client,
+# each table is read on both sides, twice the reading when every client was touched (at
+# L, a night of all 200 clients: 3.8 s by client, 2.8 s whole).
+BY_CLIENT_UP_TO = 0.5
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,17 @@ def _clients_in(clients: tuple[str, ...]) -> str:
         return "false"
     quoted = ", ".join("'" + c.replace("'", "''") + "'" for c in clients)
     return f"client IN ({quoted})"
+
+
+def _few_of_the_clients(con: duckdb.DuckDBPyConnection, clients: tuple[str, ...]) -> bool:
+    """Whether a build of `clients` is published by client (their rows read in the build
+    and in the published file) rather than from the build's whole tables (read once): by
+    client only while they are at most BY_CLIENT_UP_TO of the clients."""
+    try:
+        (every,) = con.execute("SELECT count(*) FROM build.marts.dim_client").fetchone()
+    except duckdb.CatalogException:  # a build without its client dimension: read it whole
+        return False
+    return len(clients) <= BY_CLIENT_UP_TO * every
 
 
 def _by_client(
@@ -310,6 +325,7 @@ def publish(p: Paths, run_id: str, scope: ClientScope | None = None) -> PublishR
             scope.clients is not None
             and scope.previous_build_id
             and built_before == scope.previous_build_id
+            and _few_of_the_clients(con, scope.clients)
         ):
             con.execute("ATTACH ? AS last (READ_ONLY)", [str(p.warehouse)])
             try:

@@ -215,6 +215,7 @@ def test_a_build_of_some_clients_replaces_their_rows_and_nothing_else_is_read(
     p = _first_night_of(tmp_path, "marts.fct_account_daily", rows)
     with duckdb.connect(str(p.build_db)) as con:
         con.execute("CREATE TABLE marts.fct_post_at_age AS SELECT 1 AS post_key")
+        _client_register(con, 10)
     assert publish(p, "run2", ClientScope("b2", None, None)).whole is False  # every client
 
     with duckdb.connect(str(p.build_db)) as con:  # c1 restated, c3 lost a row, c9 is new
@@ -235,6 +236,21 @@ def test_a_build_of_some_clients_replaces_their_rows_and_nothing_else_is_read(
     assert stale.copied == ["marts.fct_account_daily"]
     _published_as_built(p, "marts.fct_account_daily")
 
+    # a build of most clients is read whole, once (by client, every table would be read
+    # on both sides): the table is copied, not replaced client by client
+    with duckdb.connect(str(p.build_db)) as con:
+        con.execute("UPDATE marts.fct_account_daily SET v = 1 WHERE client = 'c4'")
+    most = publish(p, "run6", ClientScope("b6", tuple(f"c{i}" for i in range(6)), "b5"))
+    assert most.copied == ["marts.fct_account_daily"] and most.patched == []
+    _published_as_built(p, "marts.fct_account_daily")
+
+
+def _client_register(con: duckdb.DuckDBPyConnection, clients: int) -> None:
+    """The build's client dimension, of clients c0, c1...: how many clients there are."""
+    con.execute(
+        "CREATE TABLE marts.dim_client AS SELECT 'c' || range AS client FROM range(?)", [clients]
+    )
+
 
 def test_a_mart_rebuilt_post_by_post_is_published_from_the_posts_loaded_since(
     tmp_path: Path,
@@ -249,6 +265,9 @@ def test_a_mart_rebuilt_post_by_post_is_published_from_the_posts_loaded_since(
         "TIMESTAMPTZ '2026-01-01 05:00:00+00' AS loaded_at FROM range(4000)"
     )
     p = _first_night_of(tmp_path, "marts.fct_post_daily", rows)
+    with duckdb.connect(str(p.build_db)) as con:
+        _client_register(con, 4)
+    publish(p, "run1b")
     with duckdb.connect(str(p.warehouse)) as con:  # the file holds build b1
         con.execute(
             "UPDATE ops.published_relations SET fingerprint = 'b1' WHERE relation = 'build'"
