@@ -51,6 +51,22 @@ def _published_as_built(p: Paths, table: str) -> None:
             ).fetchall() == [(0,)]
 
 
+def _client_parts_as_published(p: Paths, table: str) -> None:
+    """What the published file keeps of each client's part of `table`'s fingerprint is
+    what its rows give, client by client (a by-client publish reads it instead of them)."""
+    with duckdb.connect(str(p.warehouse), read_only=True) as con:
+        kept = con.execute(
+            "SELECT client, rows, xor, total FROM ops.published_client_fingerprints "
+            "WHERE relation = ? ORDER BY client",
+            [table],
+        ).fetchall()
+        rows = con.execute(
+            "SELECT client, count(*), bit_xor(hash(r))::VARCHAR, sum(hash(r)::HUGEINT)::VARCHAR "
+            f"FROM {table} AS r GROUP BY client ORDER BY client"
+        ).fetchall()
+    assert kept == rows and kept
+
+
 def test_a_night_copies_the_tables_it_changed_and_keeps_the_rest(tmp_path: Path) -> None:
     p = Paths(tmp_path / "data")
     _build(p)
@@ -226,13 +242,26 @@ def test_a_build_of_some_clients_replaces_their_rows_and_nothing_else_is_read(
     night = publish(p, "run3", scoped)
     assert night.copied == night.patched == ["marts.fct_account_daily"]
     _published_as_built(p, "marts.fct_account_daily")
+    _client_parts_as_published(p, "marts.fct_account_daily")
     again = publish(p, "run4", ClientScope("b3", ("c1", "c3", "c9"), "b2"))
     assert again.written is False  # the combined fingerprint is the table's own
+
+    # the clients' old parts are those the file keeps, not read from its rows: a change
+    # made to c1's published rows by hand is not seen by a build that left c1 as it was...
+    with duckdb.connect(str(p.warehouse)) as con:
+        con.execute("UPDATE marts.fct_account_daily SET v = 7 WHERE client = 'c1' AND id = 1")
+    assert publish(p, "run4b", ClientScope("b4", ("c1",), "b3")).written is False
+    # ...while a file that keeps none has its rows read, as before
+    with duckdb.connect(str(p.warehouse)) as con:
+        con.execute("DROP TABLE ops.published_client_fingerprints")
+    night = publish(p, "run4c", ClientScope("b4", ("c1",), "b3"))
+    assert night.copied == night.patched == ["marts.fct_account_daily"]
+    _published_as_built(p, "marts.fct_account_daily")
 
     with duckdb.connect(str(p.build_db)) as con:  # c2 changed too, but the scope says c1:
         con.execute("UPDATE marts.fct_account_daily SET v = 0 WHERE client IN ('c1', 'c2')")
     # the file holds build b3, not the b4 this scope was made against: compared whole
-    stale = publish(p, "run5", ClientScope("b5", ("c1",), "b4"))
+    stale = publish(p, "run5", ClientScope("b5", ("c1",), "b3"))
     assert stale.copied == ["marts.fct_account_daily"]
     _published_as_built(p, "marts.fct_account_daily")
 
@@ -243,6 +272,7 @@ def test_a_build_of_some_clients_replaces_their_rows_and_nothing_else_is_read(
     most = publish(p, "run6", ClientScope("b6", tuple(f"c{i}" for i in range(6)), "b5"))
     assert most.copied == ["marts.fct_account_daily"] and most.patched == []
     _published_as_built(p, "marts.fct_account_daily")
+    _client_parts_as_published(p, "marts.fct_account_daily")
 
 
 def _client_register(con: duckdb.DuckDBPyConnection, clients: int) -> None:
@@ -284,6 +314,7 @@ def test_a_mart_rebuilt_post_by_post_is_published_from_the_posts_loaded_since(
     night = publish(p, "run2", scope)
     assert night.copied == ["marts.fct_post_daily"] and not night.whole
     _published_as_built(p, "marts.fct_post_daily")
+    _client_parts_as_published(p, "marts.fct_post_daily")  # moved by the posts read
     assert (
         publish(p, "run3", ClientScope("b2", ("c1",), "b1", "2026-01-01 12:00:00+00")).written
         is False
