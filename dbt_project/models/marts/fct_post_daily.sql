@@ -65,3 +65,4 @@ select
              or clicks < previous_clicks, false) as lifetime_decreased,
     loaded_at
 from with_previous
+{{ clustered_by('post_key, date') }}
