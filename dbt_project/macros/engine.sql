@@ -275,8 +275,10 @@
    the client): DuckDB keeps each row group's smallest and largest value, so a read of some
    clients' or posts' rows (a night's tests, its publish, its deletes) skips the row groups
    holding none of them. At L fct_post_daily's 6.7 million rows, hashed for ten clients:
-   0.067 s stored in no order, 0.017 s in this one. Spark writes no such statistics here:
-   no sort there. #}
+   0.067 s stored in no order, 0.017 s in this one. Only for narrow tables: sorting the
+   6.7 million snapshots of int_post_snapshots_unioned (captions and all) beside the full
+   build's other models ran out of a 3 GB memory limit at L. Spark writes no such
+   statistics here: no sort there. #}
 {% macro clustered_by(columns) %}
     {{- return(adapter.dispatch('clustered_by', 'socialwh')(columns)) -}}
 {% endmacro %}

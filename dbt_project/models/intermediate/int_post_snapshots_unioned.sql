@@ -124,4 +124,3 @@ select
 from snapshots as s
 left join content_types as ct
     on s.platform = ct.platform and {{ folded('s.source_post_type') }} = ct.source_post_type
-{{ clustered_by('post_key, snapshot_date') }}
