@@ -447,10 +447,13 @@ def publish(p: Paths, run_id: str, scope: ClientScope | None = None) -> PublishR
             schema, table = gone.split(".", 1)
             con.execute(f'DROP TABLE IF EXISTS published.{schema}."{table}"')
         copied = [name for name in wanted if had.get(name) != wanted[name]]
+        # the file holds the build before this one: what that build's scope says holds
+        follows = not whole and built_before is not None and built_before == scope.previous_build_id
         patched = [
             name
             for name in copied
             if _replaced_by_client(con, name, by_client, scope)
+            or (follows and _replaced_rebuilt(con, name, had.get(name), wanted[name], scope))
             or _patched(con, name, had.get(name), wanted[name])
         ]
         for name in copied:
@@ -532,6 +535,28 @@ def _replaced_by_client(
     where = scope.rows(name)
     if where == _clients_in(scope.clients) and _patched(con, name, None, None, where):
         return True
+    schema, table = name.split(".", 1)
+    con.execute(f'DELETE FROM published.{schema}."{table}" WHERE {where}')
+    con.execute(
+        f'INSERT INTO published.{schema}."{table}" '
+        f'SELECT * FROM build.{schema}."{table}" WHERE {where}'
+    )
+    return True
+
+
+def _replaced_rebuilt(
+    con: duckdb.DuckDBPyConnection, name: str, had: tuple | None, wanted: tuple, scope: ClientScope
+) -> bool:
+    """A mart rebuilt key by key (REBUILT_BY) over the build the published copy holds, its
+    columns unchanged: only the keys with rows loaded since that build can differ, and each
+    of them has (rows loaded that night), so their rows are replaced without comparing any
+    key. For a build of most clients, published from its whole tables (at L, a night of
+    every client: comparing fct_post_daily's 188,000 posts on both sides took 0.57 s)."""
+    if name not in REBUILT_BY or scope.loaded_since is None or scope.clients is None:
+        return False
+    if had is None or had[1].split(":", 2)[2] != wanted[1].split(":", 2)[2]:
+        return False
+    where = scope.rows(name)
     schema, table = name.split(".", 1)
     con.execute(f'DELETE FROM published.{schema}."{table}" WHERE {where}')
     con.execute(

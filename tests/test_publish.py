@@ -334,3 +334,23 @@ def test_a_mart_rebuilt_post_by_post_is_published_from_the_posts_loaded_since(
         published, built = "marts.fct_post_daily", "build.marts.fct_post_daily"
         assert con.execute(differs.format(built, published)).fetchall() == [("c1/p9",)]
         assert con.execute(differs.format(published, built)).fetchall() == [("c1/p9",)]
+
+    # a build of most clients is published from its whole tables, and still only the posts
+    # rebuilt are replaced: c0/p3 rebuilt, c2/p7 not (changed by hand, not read)
+    with duckdb.connect(str(p.build_db)) as con:
+        con.execute(
+            "INSERT INTO marts.fct_post_daily VALUES "
+            "('c0', 'c0/p3', DATE '2026-02-12', 3, TIMESTAMPTZ '2026-01-04 05:00:00+00')"
+        )
+        con.execute("UPDATE marts.fct_post_daily SET v = 0 WHERE post_key = 'c2/p7'")
+    most = publish(p, "run5", ClientScope("b4", ("c0", "c1", "c2"), "b3", "2026-01-03 12:00:00+00"))
+    assert most.copied == most.patched == ["marts.fct_post_daily"]
+    with duckdb.connect(str(p.warehouse), read_only=True) as con:
+        con.execute(f"ATTACH '{p.build_db}' AS build (READ_ONLY)")
+        assert sorted(con.execute(differs.format(built, published)).fetchall()) == [
+            ("c1/p9",),
+            ("c2/p7",),
+        ]
+        assert con.execute(
+            "SELECT count(*) FROM marts.fct_post_daily WHERE post_key = 'c0/p3' AND v = 3"
+        ).fetchall() == [(1,)]
