@@ -171,3 +171,4 @@ from (
     where (ads.client, ads.date_start, ads.date_end) in (select * from rebuilt_windows)
     {%- endif %}
 ) as a
+{{ clustered_by('client, date, date_end') }}
