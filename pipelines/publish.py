@@ -535,13 +535,18 @@ def _replaced_by_client(
     where = scope.rows(name)
     if where == _clients_in(scope.clients) and _patched(con, name, None, None, where):
         return True
+    _replace_rows(con, name, where)
+    return True
+
+
+def _replace_rows(con: duckdb.DuckDBPyConnection, name: str, where: str) -> None:
+    """The published copy's rows of `name` that `where` says, replaced by the build's."""
     schema, table = name.split(".", 1)
     con.execute(f'DELETE FROM published.{schema}."{table}" WHERE {where}')
     con.execute(
         f'INSERT INTO published.{schema}."{table}" '
         f'SELECT * FROM build.{schema}."{table}" WHERE {where}'
     )
-    return True
 
 
 def _replaced_rebuilt(
@@ -557,12 +562,7 @@ def _replaced_rebuilt(
     if had is None or had[1].split(":", 2)[2] != wanted[1].split(":", 2)[2]:
         return False
     where = scope.rows(name)
-    schema, table = name.split(".", 1)
-    con.execute(f'DELETE FROM published.{schema}."{table}" WHERE {where}')
-    con.execute(
-        f'INSERT INTO published.{schema}."{table}" '
-        f'SELECT * FROM build.{schema}."{table}" WHERE {where}'
-    )
+    _replace_rows(con, name, where)
     return True
 
 
