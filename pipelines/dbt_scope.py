@@ -232,7 +232,7 @@ def published_scope(
         kept.get("build_id"),
         tuple(clients) if clients is not None else None,
         kept.get("scoped_since"),
-        kept.get("loaded_since") if clients is not None else None,
+        _since(kept),
     )
 
 
@@ -247,5 +247,9 @@ def checked_since(p: Paths) -> str | None:
     """With checked_clients, the watermark of the build before (a timestamp, as text): the
     reconciliation reads the posts, ad windows and page-level days with raw rows loaded
     after it. None (every row of those clients) when unknown or every client is checked."""
-    kept = _kept(p)
+    return _since(_kept(p))
+
+
+def _since(kept: dict) -> str | None:
+    """The build before's watermark, when the build kept names its clients."""
     return kept.get("loaded_since") if kept.get("checked_clients") is not None else None
